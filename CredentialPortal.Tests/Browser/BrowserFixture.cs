@@ -1,0 +1,74 @@
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CredentialPortal.Tests.Browser;
+
+/// <summary>
+/// One portal on a real socket at 127.0.0.1 and one headless Debian Chromium, shared by the browser tests.
+/// Each test opens its own browser context (its own cookies).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? playwright;
+
+    public PortalAppFactory Portal { get; } = new();
+    public Uri BaseAddress { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>Screenshots for people to look at, under the test run's output folder.</summary>
+    public static string OutputDirectory { get; } = Directory.CreateDirectory(
+        Path.Combine(AppContext.BaseDirectory, "test-output", "screenshots")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install it with 'apt-get install -y chromium' (.ci/run does).");
+        }
+        BaseAddress = Portal.StartOnLoopback();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task SignInAsync(IPage page, string loginName, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("User name").FillAsync(loginName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Resolves once the Blazor circuit is connected, so clicks reach the server.</summary>
+    public static Task WaitForInteractivityAsync(IPage page) =>
+        page.Locator("main[data-interactive=true]").WaitForAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        playwright?.Dispose();
+        Portal.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CredentialPortal.Tests.Browser;
+
+/// <summary>Real Chromium against the portal on Kestrel at 127.0.0.1.</summary>
+[Collection(BrowserCollection.Name)]
+public class PortalBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Admin_signs_in_sees_the_dashboard_and_the_page_is_interactive()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
+
+        await page.WaitForURLAsync(new Regex("/$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("admin");
+        await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(5);
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.OutputDirectory, "dashboard-1280.png"), FullPage = true });
+
+        // A marker on window survives only if no full page load happens.
+        await page.EvaluateAsync("() => window.__noReload = 'still here'");
+
+        // Collapse the navigation: the server handles the click over the circuit and re-renders.
+        var sidebar = page.GetByTestId("sidebar");
+        await Assertions.Expect(sidebar).Not.ToHaveClassAsync(new Regex("rz-sidebar-collapsed"));
+        await page.GetByTestId("sidebar-toggle").ClickAsync();
+        await Assertions.Expect(sidebar).ToHaveClassAsync(new Regex("rz-sidebar-collapsed"));
+        await page.GetByTestId("sidebar-toggle").ClickAsync();
+        await Assertions.Expect(sidebar).Not.ToHaveClassAsync(new Regex("rz-sidebar-collapsed"));
+
+        // Navigate by the menu: client-side routing, same window.
+        await page.GetByTestId("portal-nav").GetByText("Storage targets").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Storage targets" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Not built yet.")).ToBeVisibleAsync();
+        Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
+    }
+
+    [Fact]
+    public async Task Wrong_password_shows_a_clear_error()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page, "admin", "this-is-not-the-password");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user name or password is incorrect.");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        await Assertions.Expect(page.GetByLabel("User name")).ToHaveValueAsync("admin");
+    }
+
+    [Fact]
+    public async Task Helpdesk_sees_only_its_sections_and_is_refused_elsewhere()
+    {
+        var page = await browser.NewPageAsync(width: 390, height: 844);
+        await browser.SignInAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+
+        var nav = page.GetByTestId("portal-nav");
+        await Assertions.Expect(nav.Locator("a")).ToHaveCountAsync(2);
+        await Assertions.Expect(nav).ToContainTextAsync("Users");
+        await Assertions.Expect(nav).Not.ToContainTextAsync("Settings");
+        await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(2);
+
+        await page.GotoAsync("/settings");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
+    }
+}

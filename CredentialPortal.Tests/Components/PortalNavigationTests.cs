@@ -1,0 +1,56 @@
+using Bunit;
+using CredentialPortal.Components.Layout;
+using CredentialPortal.Components.Shared;
+using CredentialPortal.Domain.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+
+namespace CredentialPortal.Tests.Components;
+
+public class PortalNavigationTests : BunitContext
+{
+    public PortalNavigationTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddRadzenComponents();
+    }
+
+    private string[] RenderedLinks(params string[] roles)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone");
+        auth.SetRoles(roles);
+        var nav = Render<PortalNavigation>();
+        return nav.FindAll("a").Select(a => a.GetAttribute("href") ?? "").ToArray();
+    }
+
+    [Fact]
+    public void Helpdesk_sees_links_to_dashboard_and_users_only()
+    {
+        Assert.Equal(["/", "/users"], RenderedLinks(PortalRoles.Helpdesk));
+    }
+
+    [Fact]
+    public void Auditor_sees_every_section_but_settings()
+    {
+        var links = RenderedLinks(PortalRoles.Auditor);
+        Assert.Equal(8, links.Length);
+        Assert.DoesNotContain("/settings", links);
+        Assert.Contains("/audit", links);
+    }
+
+    [Fact]
+    public void Administrator_sees_settings()
+    {
+        Assert.Contains("/settings", RenderedLinks(PortalRoles.Administrator));
+    }
+
+    [Fact]
+    public void Not_yet_built_section_says_so()
+    {
+        var page = Render<NotYetBuilt>(p => p.Add(x => x.Title, "Audit").AddChildContent("It will show the history."));
+        Assert.Equal("Audit", page.Find("h1").TextContent);
+        Assert.Contains("Not built yet.", page.Markup);
+        Assert.Contains("It will show the history.", page.Markup);
+    }
+}

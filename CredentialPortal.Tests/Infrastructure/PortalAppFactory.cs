@@ -1,0 +1,74 @@
+using System.Net;
+using CredentialPortal.Data.Seeding;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CredentialPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The real application over a temporary SQLite file. Password hashing is lowered for speed here;
+/// one test proves the production setting separately.
+/// </summary>
+public class PortalAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "admin-password-for-tests";
+    public const string DemoPassword = "demo-password-for-tests";
+
+    private readonly Dictionary<string, string?> settings;
+
+    public PortalAppFactory(TestDataDirectory? data = null, IDictionary<string, string?>? overrides = null)
+    {
+        OwnsData = data is null;
+        Data = data ?? new TestDataDirectory();
+        settings = new Dictionary<string, string?>
+        {
+            ["Portal:DataDirectory"] = Data.Path,
+            ["Portal:AdminPassword"] = AdminPassword,
+            ["Portal:DemoPassword"] = DemoPassword,
+            ["Portal:SeedDemo"] = "true",
+            ["Portal:PasswordHashIterations"] = "1000",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+    }
+
+    public TestDataDirectory Data { get; }
+    private bool OwnsData { get; }
+
+    /// <summary>What the portal printed to its console (first-run passwords, the address banner).</summary>
+    public StringWriter Notices { get; } = new();
+
+    /// <summary>Serve on a real socket at 127.0.0.1 (for the browser), and return the base address.</summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(new StartupNotices(Notices))));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && OwnsData)
+        {
+            Data.Dispose();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace CredentialPortal.Domain.Users;
+
+/// <summary>Where a person's account comes from. AD-synchronised accounts are read-only here.</summary>
+public enum UserSource
+{
+    Local = 0,
+    ActiveDirectory = 1,
+}
+
+/// <summary>A person (or, later, a machine user) who signs in. Integer ids, as in the API (<c>/users/16</c>).</summary>
+public class PortalUser : IdentityUser<int>
+{
+    /// <summary>The login name is Identity's UserName; it is never modifiable after creation.</summary>
+    public string LoginName => UserName ?? "";
+
+    public string DisplayName { get; set; } = "";
+    public UserSource Source { get; set; } = UserSource.Local;
+    public bool Enabled { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastPasswordChange { get; set; }
+}
+
+public class PortalRole : IdentityRole<int>
+{
+    public PortalRole() { }
+    public PortalRole(string name) : base(name) { }
+}

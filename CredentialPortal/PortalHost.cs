@@ -1,0 +1,144 @@
+using CredentialPortal.Api;
+using CredentialPortal.Components;
+using CredentialPortal.Components.Account;
+using CredentialPortal.Data;
+using CredentialPortal.Data.Seeding;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Inventory;
+using CredentialPortal.Domain.Users;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Radzen;
+
+namespace CredentialPortal;
+
+/// <summary>The composition root: every service and the request pipeline, shared by Program and the tests.</summary>
+public static class PortalHost
+{
+    public const string ApplicationName = "CredentialPortal";
+
+    public static WebApplicationBuilder AddCredentialPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        // Settings are read when services are built, not here, so a test host's settings reach all of them.
+        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section));
+        services.AddSingleton(sp => PortalDataDirectory.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+
+        // Data: the provider is chosen in one place.
+        services.AddPortalDatabase();
+
+        // Keys for cookies (and, later, connector secrets) live with the data, so a restart can still read them.
+        services.AddDataProtection().SetApplicationName(ApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure<PortalDataDirectory, ILoggerFactory>((o, data, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysPath), logs));
+
+        // Identity: people's accounts, roles, login lockout, PBKDF2-HMAC-SHA512 hashing.
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PortalOptions>>((o, portal) =>
+        {
+            o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            o.IterationCount = portal.Value.PasswordHashIterations;
+        });
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.User.RequireUniqueEmail = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Length is the rule that matters (NIST 800-63B); character classes stay off by default.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+            })
+            .AddRoles<PortalRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager<PortalSignInManager>()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IOptions<PortalOptions>>((o, portal) =>
+        {
+            o.Cookie.Name = "CredentialPortal.Session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.ExpireTimeSpan = portal.Value.SessionIdleTimeout;
+            o.SlidingExpiration = true;
+            o.LoginPath = AccountPaths.Login;
+            o.LogoutPath = AccountPaths.Logout;
+            o.AccessDeniedPath = AccountPaths.AccessDenied;
+        });
+        services.AddAuthorizationBuilder().AddPortalPolicies();
+
+        // Domain services.
+        services.AddScoped<CredentialInventory>();
+
+        // Portal (Blazor Server + Radzen).
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, PortalAuthenticationStateProvider>();
+        services.AddRadzenComponents();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // Start-up work: migrations, roles, first administrator, demo data.
+        services.AddSingleton<StartupNotices>();
+        services.AddScoped<DemoData>();
+        services.AddHostedService<DatabaseStartup>();
+
+        return builder;
+    }
+
+    public static WebApplication UseCredentialPortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
+        return app;
+    }
+
+    private static void AnnounceAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is not { Count: > 0 })
+        {
+            return; // the in-memory test server has no address
+        }
+        var options = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
+        var data = app.Services.GetRequiredService<PortalDataDirectory>();
+        app.Services.GetRequiredService<StartupNotices>().Write(
+            $"""
+             CredentialPortal is running at {string.Join(", ", addresses)}
+               Sign in as 'admin'{(options.SeedDemo ? " (or helpdesk, auditor)" : "")} with the password printed at first start{(string.IsNullOrEmpty(options.AdminPassword) ? "" : " (Portal:AdminPassword)")}.
+               Data directory: {data.Path} (delete it to start over). Press Ctrl+C to stop.
+             """);
+    }
+}

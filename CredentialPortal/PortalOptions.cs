@@ -1,0 +1,28 @@
+namespace CredentialPortal;
+
+/// <summary>Settings under the <c>Portal</c> configuration section (README lists them).</summary>
+public sealed class PortalOptions
+{
+    public const string Section = "Portal";
+
+    /// <summary>Password for the first <c>admin</c> account; generated and printed once when absent.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Password for the demo role accounts; generated and printed once when absent.</summary>
+    public string? DemoPassword { get; set; }
+
+    /// <summary>Load the demo data set on an empty database (also <c>--seed-demo</c>).</summary>
+    public bool SeedDemo { get; set; }
+
+    /// <summary>PBKDF2-HMAC-SHA512 iterations for people's passwords. Tests lower it; production keeps 210,000.</summary>
+    public int PasswordHashIterations { get; set; } = ProductionPasswordHashIterations;
+
+    /// <summary>How often an open portal circuit rechecks that its user is still enabled and unchanged.</summary>
+    public TimeSpan SessionRevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Portal cookie lifetime without activity.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>OWASP ASVS 5.0 minimum for PBKDF2-HMAC-SHA512.</summary>
+    public const int ProductionPasswordHashIterations = 210_000;
+}

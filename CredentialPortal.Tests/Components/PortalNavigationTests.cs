@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Bunit;
+using Microsoft.AspNetCore.Components.Authorization;
 using CredentialPortal.Components.Layout;
 using CredentialPortal.Components.Shared;
 using CredentialPortal.Domain.Access;
@@ -17,10 +19,12 @@ public class PortalNavigationTests : BunitContext
 
     private string[] RenderedLinks(params string[] roles)
     {
-        var auth = AddAuthorization();
-        auth.SetAuthorized("someone");
-        auth.SetRoles(roles);
-        var nav = Render<PortalNavigation>();
+        // The navigation reads the cascaded authentication state, exactly what the Router provides.
+        // (bunit's AddAuthorization() needs a WebAssembly package the mirror lacks.)
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "someone"), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test");
+        var state = Task.FromResult(new AuthenticationState(new ClaimsPrincipal(identity)));
+        var nav = Render<PortalNavigation>(p => p.AddCascadingValue(state));
         return nav.FindAll("a").Select(a => a.GetAttribute("href") ?? "").ToArray();
     }
 

@@ -3,8 +3,8 @@ using CredentialPortal.Components;
 using CredentialPortal.Components.Account;
 using CredentialPortal.Data;
 using CredentialPortal.Data.Seeding;
+using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
-using CredentialPortal.Domain.Inventory;
 using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -53,8 +53,8 @@ public static class PortalHost
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                // Length is the rule that matters (NIST 800-63B); character classes stay off by default.
-                o.Password.RequiredLength = 12;
+                // Identity's own password rules are off: PolicyPasswordValidator applies the product's PasswordPolicy.
+                o.Password.RequiredLength = 1;
                 o.Password.RequireDigit = false;
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
@@ -85,8 +85,8 @@ public static class PortalHost
         });
         services.AddAuthorizationBuilder().AddPortalPolicies();
 
-        // Domain services.
-        services.AddScoped<CredentialInventory>();
+        // The domain service layer every door calls. After Identity, so it can replace Identity's password rules.
+        services.AddCredentialDomain();
 
         // Portal (Blazor Server + Radzen).
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -15,7 +15,7 @@ namespace CredentialPortal.Tests.Infrastructure;
 /// </summary>
 public class PortalAppFactory : WebApplicationFactory<Program>
 {
-    public const string AdminPassword = "admin-password-for-tests";
+    public const string AdminPassword = "first-run-password-for-tests";
     public const string DemoPassword = "demo-password-for-tests";
 
     private readonly Dictionary<string, string?> settings;

@@ -1,7 +1,14 @@
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Connectors;
+using CredentialPortal.Domain.Passwords;
+using CredentialPortal.Domain.Secrets;
+using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
+using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CredentialPortal.Data;
@@ -9,9 +16,18 @@ namespace CredentialPortal.Data;
 public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser, PortalRole, int>(options)
 {
+    /// <summary>The discriminator column: the wire's <c>type</c> value (DESIGN §3).</summary>
+    public const string TypeColumn = "Type";
+
     public DbSet<AdSyncProfile> AdSyncProfiles => Set<AdSyncProfile>();
     public DbSet<StorageTarget> StorageTargets => Set<StorageTarget>();
     public DbSet<ImportSource> ImportSources => Set<ImportSource>();
+    public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+    public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<VerificationAttempt> VerificationAttempts => Set<VerificationAttempt>();
+    public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -22,46 +38,97 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             u.Property(x => x.DisplayName).HasMaxLength(256);
             u.Property(x => x.Source).HasConversion<string>().HasMaxLength(32);
             u.HasIndex(x => x.DisplayName);
+            u.HasIndex(x => x.LastPasswordChange);
         });
 
-        // One table per resource; the wire's "type" value is the discriminator (DESIGN §3).
-        builder.Entity<AdSyncProfile>(e =>
+        // One table per resource, one discriminator value per catalog type: a new type needs no change here.
+        foreach (var resource in EntityCatalog.Resources)
         {
-            e.ToTable("AdSyncProfiles");
-            e.HasDiscriminator<string>("Type")
-                .HasValue<LdapSyncProfile>(LdapSyncProfile.TypeName)
-                .HasValue<AzureAdSyncProfile>(AzureAdSyncProfile.TypeName);
-            e.Property("Type").HasMaxLength(32);
-            e.HasIndex("Type");
+            MapResource(builder, resource);
+        }
+
+        builder.Entity<StoredSecret>(e =>
+        {
+            e.ToTable("Secrets");
+            e.Property(x => x.Resource).HasMaxLength(64);
+            e.Property(x => x.EntityKey).HasMaxLength(64);
+            e.Property(x => x.Property).HasMaxLength(64);
+            e.HasIndex(x => new { x.Resource, x.EntityKey, x.Property }).IsUnique();
+            e.HasIndex(x => x.ChangedAt);
         });
 
-        builder.Entity<StorageTarget>(e =>
+        builder.Entity<PasswordHistoryEntry>(e =>
         {
-            e.ToTable("StorageTargets");
-            e.HasDiscriminator<string>("Type")
-                .HasValue<AmazonS3StorageTarget>(AmazonS3StorageTarget.TypeName)
-                .HasValue<AzureBlobStorageTarget>(AzureBlobStorageTarget.TypeName)
-                .HasValue<SftpStorageTarget>(SftpStorageTarget.TypeName)
-                .HasValue<SmbStorageTarget>(SmbStorageTarget.TypeName);
-            e.Property("Type").HasMaxLength(32);
-            e.HasIndex("Type");
+            e.ToTable("PasswordHistory");
+            e.HasIndex(x => new { x.UserId, x.Id });
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
-        // Types that share a property name share its column.
-        builder.Entity<SftpStorageTarget>().Property(x => x.UserName).HasColumnName("UserName");
-        builder.Entity<SmbStorageTarget>().Property(x => x.UserName).HasColumnName("UserName");
 
-        builder.Entity<ImportSource>(e =>
+        builder.Entity<SecuritySettings>(e =>
         {
-            e.ToTable("ImportSources");
-            e.HasDiscriminator<string>("Type")
-                .HasValue<ZoomPhonesImportSource>(ZoomPhonesImportSource.TypeName)
-                .HasValue<RingCentralImportSource>(RingCentralImportSource.TypeName)
-                .HasValue<WebexImportSource>(WebexImportSource.TypeName);
-            e.Property("Type").HasMaxLength(32);
-            e.HasIndex("Type");
+            e.ToTable("SecuritySettings");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasData(new SecuritySettings());
         });
-        builder.Entity<RingCentralImportSource>().Property(x => x.ClientId).HasColumnName("ClientId");
-        builder.Entity<WebexImportSource>().Property(x => x.ClientId).HasColumnName("ClientId");
+
+        builder.Entity<AuditRecord>(e =>
+        {
+            e.ToTable("AuditLog");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedNever();
+            e.Property(x => x.Door).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.ActorName).HasMaxLength(256);
+            e.Property(x => x.EntityType).HasMaxLength(64);
+            e.Property(x => x.EntityId).HasMaxLength(64);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.PreviousHash).HasMaxLength(64);
+            e.HasIndex(x => x.OccurredAt);
+            e.HasIndex(x => new { x.EntityType, x.EntityId });
+            e.HasIndex(x => x.ActorName);
+        });
+
+        builder.Entity<VerificationAttempt>(e =>
+        {
+            e.Property(x => x.Door).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Result).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ActorKey).HasMaxLength(300);
+            e.HasIndex(x => new { x.ActorKey, x.At });
+            e.HasIndex(x => x.At);
+        });
+
+        builder.Entity<ActorLockout>(e =>
+        {
+            e.Property(x => x.ActorKey).HasMaxLength(300);
+            e.HasIndex(x => new { x.ActorKey, x.LockedAt });
+            e.HasIndex(x => x.LockedUntil);
+        });
+    }
+
+    private static void MapResource(ModelBuilder builder, EntityResource resource)
+    {
+        var entity = builder.Entity(resource.BaseType);
+        entity.ToTable(char.ToUpperInvariant(resource.Name[0]) + resource.Name[1..]);
+        var discriminator = entity.HasDiscriminator<string>(TypeColumn);
+        foreach (var type in resource.Types)
+        {
+            discriminator.HasValue(type.ClrType, type.Name);
+        }
+        entity.Property<string>(TypeColumn).HasMaxLength(32);
+        entity.HasIndex(TypeColumn);
+        entity.Property(nameof(CredentialEntity.Version)).IsConcurrencyToken();
+
+        // Types that declare a property of the same name and kind share one column (sftp/smb userName…).
+        foreach (var shared in resource.Types
+                     .SelectMany(t => t.Properties.Where(p => p.Property.DeclaringType == t.ClrType).Select(p => (Type: t, Property: p)))
+                     .GroupBy(x => (x.Property.Property.Name, x.Property.Property.PropertyType))
+                     .Where(g => g.Count() > 1))
+        {
+            foreach (var (type, property) in shared)
+            {
+                builder.Entity(type.ClrType).Property(property.Property.Name).HasColumnName(property.Property.Name);
+            }
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)

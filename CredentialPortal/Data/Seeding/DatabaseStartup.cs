@@ -1,6 +1,7 @@
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Users;
+using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public sealed class DatabaseStartup(
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
+        await services.GetRequiredService<VerificationLockout>().LoadAsync(cancellationToken);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<PortalRole>>());
         var users = services.GetRequiredService<UserManager<PortalUser>>();
         await EnsureAdministratorAsync(users);

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Users;
@@ -16,6 +19,7 @@ namespace CredentialPortal.Data.Seeding;
 public sealed class DemoData(
     PortalDbContext db,
     UserManager<PortalUser> users,
+    ConnectorCredentials connectors,
     IOptions<PortalOptions> options,
     StartupNotices notices,
     ILogger<DemoData> logger)
@@ -148,6 +152,19 @@ public sealed class DemoData(
             new WebexImportSource { Id = 3, Name = "Webex Calling import", ClientId = "C0ffee1234webex" });
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // Every connector gets random secrets through the domain service, so they are encrypted and audited like
+        // any rotation. Nobody knows them: a vault rotates them (PATCH) before it can verify them.
+        foreach (var resource in EntityCatalog.Resources)
+        {
+            var page = await connectors.ListAsync(resource, null, null, 0, ConnectorCredentials.MaxPageSize, cancellationToken);
+            foreach (var entity in page.Items)
+            {
+                var secrets = entity.Type.Secrets.ToDictionary(s => s.Name, s => (JsonNode?)JsonValue.Create(PasswordGenerator.Generate()));
+                var result = await connectors.PatchAsync(Actor.System, resource, entity.Id, secrets, cancellationToken: cancellationToken);
+                if (!result.Succeeded) throw new InvalidOperationException($"Demo data: could not set the secrets of {resource.Name}/{entity.Id}.");
+            }
+        }
 
         logger.LogInformation("Loaded the demo data set");
         notices.Write(string.IsNullOrEmpty(configured)

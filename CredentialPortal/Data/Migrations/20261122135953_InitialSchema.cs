@@ -12,6 +12,25 @@ namespace CredentialPortal.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ActorLockouts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ActorKey = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ActorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", nullable: false),
+                    LockedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LiftedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LiftedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActorLockouts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AdSyncProfiles",
                 columns: table => new
                 {
@@ -25,7 +44,9 @@ namespace CredentialPortal.Data.Migrations
                     Port = table.Column<int>(type: "INTEGER", nullable: true),
                     UserName = table.Column<string>(type: "TEXT", nullable: true),
                     UseSsl = table.Column<bool>(type: "INTEGER", nullable: true),
-                    BaseDn = table.Column<string>(type: "TEXT", nullable: true)
+                    BaseDn = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -79,6 +100,31 @@ namespace CredentialPortal.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditLog",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Door = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    Changes = table.Column<string>(type: "TEXT", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", nullable: true),
+                    ClientAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    CorrelationId = table.Column<string>(type: "TEXT", nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLog", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ImportSources",
                 columns: table => new
                 {
@@ -93,11 +139,54 @@ namespace CredentialPortal.Data.Migrations
                     ApiAddress = table.Column<string>(type: "TEXT", nullable: true),
                     ForwardProxyAddress = table.Column<string>(type: "TEXT", nullable: true),
                     ForwardProxyPort = table.Column<int>(type: "INTEGER", nullable: true),
-                    ForwardProxyUser = table.Column<string>(type: "TEXT", nullable: true)
+                    ForwardProxyUser = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ImportSources", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Secrets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Resource = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntityKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Property = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Ciphertext = table.Column<string>(type: "TEXT", nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Secrets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SecuritySettings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    PasswordMinLength = table.Column<int>(type: "INTEGER", nullable: false),
+                    PasswordMaxLength = table.Column<int>(type: "INTEGER", nullable: false),
+                    RejectLoginName = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RejectCommonPasswords = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RequireCharacterClasses = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MinCharacterClasses = table.Column<int>(type: "INTEGER", nullable: false),
+                    PasswordHistory = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinStrengthScore = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerificationMaxFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerificationWindowMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerificationLockMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    StaleCredentialMaxAgeDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecuritySettings", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -120,11 +209,35 @@ namespace CredentialPortal.Data.Migrations
                     UserName = table.Column<string>(type: "TEXT", nullable: true),
                     Path = table.Column<string>(type: "TEXT", nullable: true),
                     SharePath = table.Column<string>(type: "TEXT", nullable: true),
-                    Domain = table.Column<string>(type: "TEXT", nullable: true)
+                    Domain = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_StorageTargets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VerificationAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorKey = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ActorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", nullable: false),
+                    Door = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", nullable: false),
+                    Property = table.Column<string>(type: "TEXT", nullable: false),
+                    Result = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ClientAddress = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VerificationAttempts", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -233,6 +346,42 @@ namespace CredentialPortal.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PasswordHistory",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PasswordHistory", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PasswordHistory_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "SecuritySettings",
+                columns: new[] { "Id", "MinCharacterClasses", "MinStrengthScore", "PasswordHistory", "PasswordMaxLength", "PasswordMinLength", "RejectCommonPasswords", "RejectLoginName", "RequireCharacterClasses", "StaleCredentialMaxAgeDays", "VerificationLockMinutes", "VerificationMaxFailures", "VerificationWindowMinutes", "Version" },
+                values: new object[] { 1, 3, 0, 5, 128, 12, true, true, false, 90, 15, 5, 15, 0 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActorLockouts_ActorKey_LockedAt",
+                table: "ActorLockouts",
+                columns: new[] { "ActorKey", "LockedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActorLockouts_LockedUntil",
+                table: "ActorLockouts",
+                column: "LockedUntil");
+
             migrationBuilder.CreateIndex(
                 name: "IX_AdSyncProfiles_Type",
                 table: "AdSyncProfiles",
@@ -275,10 +424,30 @@ namespace CredentialPortal.Data.Migrations
                 column: "DisplayName");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_LastPasswordChange",
+                table: "AspNetUsers",
+                column: "LastPasswordChange");
+
+            migrationBuilder.CreateIndex(
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_ActorName",
+                table: "AuditLog",
+                column: "ActorName");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_EntityType_EntityId",
+                table: "AuditLog",
+                columns: new[] { "EntityType", "EntityId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_OccurredAt",
+                table: "AuditLog",
+                column: "OccurredAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ImportSources_Type",
@@ -286,14 +455,43 @@ namespace CredentialPortal.Data.Migrations
                 column: "Type");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PasswordHistory_UserId_Id",
+                table: "PasswordHistory",
+                columns: new[] { "UserId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Secrets_ChangedAt",
+                table: "Secrets",
+                column: "ChangedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Secrets_Resource_EntityKey_Property",
+                table: "Secrets",
+                columns: new[] { "Resource", "EntityKey", "Property" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StorageTargets_Type",
                 table: "StorageTargets",
                 column: "Type");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VerificationAttempts_ActorKey_At",
+                table: "VerificationAttempts",
+                columns: new[] { "ActorKey", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VerificationAttempts_At",
+                table: "VerificationAttempts",
+                column: "At");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ActorLockouts");
+
             migrationBuilder.DropTable(
                 name: "AdSyncProfiles");
 
@@ -313,10 +511,25 @@ namespace CredentialPortal.Data.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditLog");
+
+            migrationBuilder.DropTable(
                 name: "ImportSources");
 
             migrationBuilder.DropTable(
+                name: "PasswordHistory");
+
+            migrationBuilder.DropTable(
+                name: "Secrets");
+
+            migrationBuilder.DropTable(
+                name: "SecuritySettings");
+
+            migrationBuilder.DropTable(
                 name: "StorageTargets");
+
+            migrationBuilder.DropTable(
+                name: "VerificationAttempts");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CredentialPortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122134650_InitialSchema")]
+    [Migration("20261122135953_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -19,6 +19,76 @@ namespace CredentialPortal.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditRecord", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ActorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrelationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Door")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Properties")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ActorName");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("EntityType", "EntityId");
+
+                    b.ToTable("AuditLog", (string)null);
+                });
 
             modelBuilder.Entity("CredentialPortal.Domain.Connectors.AdSyncProfile", b =>
                 {
@@ -37,6 +107,13 @@ namespace CredentialPortal.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -64,6 +141,13 @@ namespace CredentialPortal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Type");
@@ -90,6 +174,13 @@ namespace CredentialPortal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Type");
@@ -99,6 +190,136 @@ namespace CredentialPortal.Data.Migrations
                     b.HasDiscriminator<string>("Type").HasValue("StorageTarget");
 
                     b.UseTphMappingStrategy();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Passwords.PasswordHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.ToTable("PasswordHistory", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Secrets.StoredSecret", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Property")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangedAt");
+
+                    b.HasIndex("Resource", "EntityKey", "Property")
+                        .IsUnique();
+
+                    b.ToTable("Secrets", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Settings.SecuritySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinCharacterClasses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinStrengthScore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PasswordHistory")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PasswordMaxLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PasswordMinLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RejectCommonPasswords")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RejectLoginName")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireCharacterClasses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StaleCredentialMaxAgeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerificationLockMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerificationMaxFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerificationWindowMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecuritySettings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            MinCharacterClasses = 3,
+                            MinStrengthScore = 0,
+                            PasswordHistory = 5,
+                            PasswordMaxLength = 128,
+                            PasswordMinLength = 12,
+                            RejectCommonPasswords = true,
+                            RejectLoginName = true,
+                            RequireCharacterClasses = false,
+                            StaleCredentialMaxAgeDays = 90,
+                            VerificationLockMinutes = 15,
+                            VerificationMaxFailures = 5,
+                            VerificationWindowMinutes = 15,
+                            Version = 0
+                        });
                 });
 
             modelBuilder.Entity("CredentialPortal.Domain.Users.PortalRole", b =>
@@ -204,6 +425,8 @@ namespace CredentialPortal.Data.Migrations
 
                     b.HasIndex("DisplayName");
 
+                    b.HasIndex("LastPasswordChange");
+
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -212,6 +435,100 @@ namespace CredentialPortal.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Verification.ActorLockout", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LiftedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LockedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LockedUntil");
+
+                    b.HasIndex("ActorKey", "LockedAt");
+
+                    b.ToTable("ActorLockouts");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Verification.VerificationAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Door")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Property")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("ActorKey", "At");
+
+                    b.ToTable("VerificationAttempts");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<int>", b =>
@@ -494,6 +811,15 @@ namespace CredentialPortal.Data.Migrations
                         .HasColumnName("UserName");
 
                     b.HasDiscriminator().HasValue("smb");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Passwords.PasswordHistoryEntry", b =>
+                {
+                    b.HasOne("CredentialPortal.Domain.Users.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<int>", b =>

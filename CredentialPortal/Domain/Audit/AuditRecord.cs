@@ -1,0 +1,44 @@
+namespace CredentialPortal.Domain.Audit;
+
+/// <summary>What happened, as the audit log names it.</summary>
+public static class AuditActions
+{
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string SecretRotated = "secret-rotated";
+    public const string PasswordSet = "password-set";
+    public const string RoleChanged = "role-changed";
+    public const string PolicyChanged = "policy-changed";
+    public const string LockedOut = "locked-out";
+    public const string Unlocked = "unlocked";
+    public const string SignInSucceeded = "sign-in-succeeded";
+    public const string SignInFailed = "sign-in-failed";
+    public const string Verification = "verification";
+}
+
+/// <summary>
+/// One append-only audit record. <see cref="Hash"/> is SHA-256 over the record's content and the previous
+/// record's hash, so editing, inserting or deleting a row breaks the chain from there on.
+/// </summary>
+public sealed class AuditRecord
+{
+    /// <summary>Position in the chain: 1, 2, 3… without gaps.</summary>
+    public long Sequence { get; set; }
+    public DateTime OccurredAt { get; set; }
+    public int? ActorId { get; set; }
+    public required string ActorName { get; set; }
+    public Door Door { get; set; }
+    public required string Action { get; set; }
+    public string? EntityType { get; set; }
+    public string? EntityId { get; set; }
+    /// <summary>Names of the properties involved, comma-separated (secrets by name only).</summary>
+    public string? Properties { get; set; }
+    /// <summary>JSON object of public changes: <c>{"host":{"old":"a","new":"b"}}</c>. Never a secret value.</summary>
+    public string? Changes { get; set; }
+    /// <summary>Result for events that have one, e.g. a verification's <c>matches</c> / <c>does-not-match</c>.</summary>
+    public string? Outcome { get; set; }
+    public string? ClientAddress { get; set; }
+    public string? CorrelationId { get; set; }
+    public required string PreviousHash { get; set; }
+    public string Hash { get; set; } = "";
+}

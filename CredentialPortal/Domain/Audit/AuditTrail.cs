@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CredentialPortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Domain.Audit;
+
+/// <summary>The result of walking the audit chain.</summary>
+public sealed record ChainVerification(bool Intact, long RecordsChecked, long? FirstBrokenSequence, string? Problem)
+{
+    public string Summary => Intact
+        ? RecordsChecked == 0 ? "The audit log is empty." : $"Chain intact through record {RecordsChecked}."
+        : $"Chain broken at record {FirstBrokenSequence}: {Problem}";
+}
+
+/// <summary>
+/// Appends audit records as a hash chain, in the same transaction as the change they describe, and verifies the
+/// chain. Appends are serialised in this process so each record links to the one committed before it.
+/// </summary>
+public sealed class AuditTrail(TimeProvider clock)
+{
+    public static readonly string GenesisHash = new('0', 64);
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private (long Sequence, string Hash)? head;
+
+    /// <summary>A new, not yet chained record. Public changes carry old→new; secrets are named, never valued.</summary>
+    public AuditRecord Describe(
+        Actor actor,
+        string action,
+        string? entityType = null,
+        string? entityId = null,
+        IEnumerable<string>? properties = null,
+        IReadOnlyDictionary<string, (object? Old, object? New)>? changes = null,
+        string? outcome = null) =>
+        new()
+        {
+            OccurredAt = clock.GetUtcNow().UtcDateTime,
+            ActorId = actor.UserId,
+            ActorName = actor.Name,
+            Door = actor.Door,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Properties = properties is null ? null : string.Join(",", properties),
+            Changes = changes is { Count: > 0 }
+                ? JsonSerializer.Serialize(changes.ToDictionary(c => c.Key, c => new { old = c.Value.Old, @new = c.Value.New }))
+                : null,
+            Outcome = outcome,
+            ClientAddress = actor.ClientAddress,
+            CorrelationId = actor.CorrelationId,
+            PreviousHash = "",
+        };
+
+    /// <summary>
+    /// Saves everything pending in <paramref name="db"/> together with <paramref name="records"/>, chained, in one
+    /// SaveChanges (one transaction): the change and its audit record land together or not at all.
+    /// </summary>
+    public async Task CommitAsync(PortalDbContext db, IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            head ??= await LoadHeadAsync(db, cancellationToken);
+            var (sequence, hash) = head.Value;
+            foreach (var record in records)
+            {
+                record.Sequence = ++sequence;
+                record.PreviousHash = hash;
+                record.Hash = hash = ComputeHash(record);
+                db.AuditRecords.Add(record);
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                foreach (var record in records)
+                {
+                    db.Entry(record).State = EntityState.Detached;
+                }
+                head = null; // another writer may have moved the chain on: reload next time
+                throw;
+            }
+            head = (sequence, hash);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Walks the whole chain in order; reports the first record whose content, link or position is wrong.</summary>
+    public async Task<ChainVerification> VerifyChainAsync(PortalDbContext db, CancellationToken cancellationToken = default)
+    {
+        var expectedPrevious = GenesisHash;
+        long expectedSequence = 1;
+        await foreach (var record in db.AuditRecords.AsNoTracking().OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (record.Sequence != expectedSequence)
+            {
+                return new(false, expectedSequence - 1, expectedSequence, $"record {expectedSequence} is missing.");
+            }
+            if (record.PreviousHash != expectedPrevious)
+            {
+                return new(false, expectedSequence - 1, record.Sequence, "it does not link to the record before it.");
+            }
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ComputeHash(record)), Encoding.ASCII.GetBytes(record.Hash)))
+            {
+                return new(false, expectedSequence - 1, record.Sequence, "its content does not match its hash.");
+            }
+            expectedPrevious = record.Hash;
+            expectedSequence++;
+        }
+        return new(true, expectedSequence - 1, null, null);
+    }
+
+    internal static string ComputeHash(AuditRecord r)
+    {
+        // A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.
+        var content = JsonSerializer.SerializeToUtf8Bytes(new object?[]
+        {
+            r.Sequence, r.OccurredAt.Ticks, r.ActorId, r.ActorName, r.Door.ToString(), r.Action, r.EntityType, r.EntityId,
+            r.Properties, r.Changes, r.Outcome, r.ClientAddress, r.CorrelationId, r.PreviousHash,
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(content));
+    }
+
+    private static async Task<(long, string)> LoadHeadAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var last = await db.AuditRecords.AsNoTracking().OrderByDescending(r => r.Sequence)
+            .Select(r => new { r.Sequence, r.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? (0, GenesisHash) : (last.Sequence, last.Hash);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using CredentialPortal.Data;
+using CredentialPortal.Domain.Connectors;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Domain.Catalog;
+
+/// <summary>
+/// DESIGN §3 in code: every connector resource, its types, their public properties (which are updatable) and their
+/// secrets. The API's allow-lists, the validators, the edit forms and verify's property names all read this; nothing
+/// else lists them. A type is a class marked <see cref="EntityTypeAttribute"/> deriving from a resource's base class:
+/// the catalog finds it, EF maps it, and the API and portal serve it.
+/// </summary>
+public static class EntityCatalog
+{
+    public static EntityResource AdSyncProfiles { get; } =
+        new EntityResource<AdSyncProfile, Guid>("adSyncProfiles", "AD sync profile", "AD sync profiles", "/ad-sync-profiles",
+            db => db.AdSyncProfiles, e => e.Id, nameof(AdSyncProfile.Description));
+
+    public static EntityResource StorageTargets { get; } =
+        new EntityResource<StorageTarget, int>("storageTargets", "Storage target", "Storage targets", "/storage-targets",
+            db => db.StorageTargets, e => e.Id, nameof(StorageTarget.Name));
+
+    public static EntityResource ImportSources { get; } =
+        new EntityResource<ImportSource, int>("importSources", "Import source", "Import sources", "/import-sources",
+            db => db.ImportSources, e => e.Id, nameof(ImportSource.Name));
+
+    public static IReadOnlyList<EntityResource> Resources { get; } = [AdSyncProfiles, StorageTargets, ImportSources];
+
+    public static EntityResource? FindResource(string name) =>
+        Resources.FirstOrDefault(r => r.Name.Equals(name, StringComparison.Ordinal));
+
+    public static EntityTypeDescriptor TypeOf(CredentialEntity entity) =>
+        Resources.SelectMany(r => r.Types).First(t => t.ClrType == entity.GetType());
+}
+
+/// <summary>One entity type (e.g. <c>amazon_s3</c>) of a resource.</summary>
+public sealed class EntityTypeDescriptor
+{
+    internal EntityTypeDescriptor(EntityResource resource, Type clrType)
+    {
+        var attribute = clrType.GetCustomAttribute<EntityTypeAttribute>()
+            ?? throw new InvalidOperationException($"{clrType.Name} has no [EntityType].");
+        Resource = resource;
+        ClrType = clrType;
+        Name = attribute.Name;
+        Title = attribute.Title;
+
+        // The type's own properties first, then the resource's (id, name…): the order the seed's responses use.
+        Properties = clrType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.DeclaringType != typeof(CredentialEntity) && p.DeclaringType != typeof(object)
+                && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<System.ComponentModel.DataAnnotations.Schema.NotMappedAttribute>() is null)
+            .OrderBy(p => Depth(p.DeclaringType!) * -1)
+            .ThenBy(p => p.MetadataToken)
+            .Select(p => new PropertyDescriptor(p))
+            .ToArray();
+        Secrets = clrType.GetCustomAttributes<SecretAttribute>(inherit: true)
+            .Select(s => new SecretDescriptor(s.Name, s.Label))
+            .ToArray();
+    }
+
+    public EntityResource Resource { get; }
+    /// <summary>The wire's <c>type</c> value.</summary>
+    public string Name { get; }
+    public string Title { get; }
+    public Type ClrType { get; }
+    public IReadOnlyList<PropertyDescriptor> Properties { get; }
+    public IReadOnlyList<SecretDescriptor> Secrets { get; }
+
+    public PropertyDescriptor? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);
+    public SecretDescriptor? FindSecret(string name) => Secrets.FirstOrDefault(s => s.Name == name);
+
+    private static int Depth(Type type)
+    {
+        var depth = 0;
+        for (var t = type; t is not null; t = t.BaseType) depth++;
+        return depth;
+    }
+}
+
+/// <summary>A REST resource (<c>storageTargets</c>…): its types and how to query its table.</summary>
+public abstract class EntityResource(string name, string title, string pluralTitle, string portalPath)
+{
+    /// <summary>The URL segment and audit entity type, e.g. <c>storageTargets</c>.</summary>
+    public string Name { get; } = name;
+    public string Title { get; } = title;
+    public string PluralTitle { get; } = pluralTitle;
+    /// <summary>Where the portal lists this resource.</summary>
+    public string PortalPath { get; } = portalPath;
+    public abstract Type BaseType { get; }
+    public abstract IReadOnlyList<EntityTypeDescriptor> Types { get; }
+
+    public EntityTypeDescriptor? FindType(string typeName) => Types.FirstOrDefault(t => t.Name == typeName);
+
+    /// <summary>Parses an id from a URL; false for anything that is not this resource's id form.</summary>
+    public abstract bool TryParseId(string text, out object id);
+
+    public abstract Task<CredentialEntity?> FindAsync(PortalDbContext db, object id, CancellationToken cancellationToken);
+
+    /// <summary>The resource's rows, filtered by type and a case-insensitive search, ordered by id.</summary>
+    public abstract IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search);
+}
+
+public sealed class EntityResource<TEntity, TKey> : EntityResource
+    where TEntity : CredentialEntity
+    where TKey : struct
+{
+    private readonly Func<PortalDbContext, DbSet<TEntity>> set;
+    private readonly Expression<Func<TEntity, TKey>> key;
+    private readonly string searchProperty;
+    private readonly EntityTypeDescriptor[] types;
+
+    internal EntityResource(string name, string title, string pluralTitle, string portalPath,
+        Func<PortalDbContext, DbSet<TEntity>> set, Expression<Func<TEntity, TKey>> key, string searchProperty)
+        : base(name, title, pluralTitle, portalPath)
+    {
+        this.set = set;
+        this.key = key;
+        this.searchProperty = searchProperty;
+        types = typeof(TEntity).Assembly.GetTypes()
+            .Where(t => t.IsClass && !t.IsAbstract && typeof(TEntity).IsAssignableFrom(t) && t.GetCustomAttribute<EntityTypeAttribute>() is not null)
+            .OrderBy(t => t.GetCustomAttribute<EntityTypeAttribute>()!.Name, StringComparer.Ordinal)
+            .Select(t => new EntityTypeDescriptor(this, t))
+            .ToArray();
+    }
+
+    public override Type BaseType => typeof(TEntity);
+    public override IReadOnlyList<EntityTypeDescriptor> Types => types;
+
+    public override bool TryParseId(string text, out object id)
+    {
+        id = default(TKey);
+        if (typeof(TKey) == typeof(int))
+        {
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i > 0)
+            {
+                id = i;
+                return true;
+            }
+            return false;
+        }
+        if (typeof(TKey) == typeof(Guid) && Guid.TryParse(text, out var g))
+        {
+            id = g;
+            return true;
+        }
+        return false;
+    }
+
+    public override async Task<CredentialEntity?> FindAsync(PortalDbContext db, object id, CancellationToken cancellationToken)
+    {
+        var parameter = key.Parameters[0];
+        var equals = Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(key.Body, Expression.Constant((TKey)id)), parameter);
+        return await set(db).FirstOrDefaultAsync(equals, cancellationToken);
+    }
+
+    public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search)
+    {
+        IQueryable<TEntity> query = set(db);
+        if (!string.IsNullOrEmpty(typeName))
+        {
+            query = query.Where(e => EF.Property<string>(e, PortalDbContext.TypeColumn) == typeName);
+        }
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            // Parameterised LIKE with escaped metacharacters: a search for "100%" means the text "100%".
+            var pattern = "%" + EscapeLike(search.Trim()) + "%";
+            query = query.Where(e => EF.Functions.Like(EF.Property<string>(e, searchProperty), pattern, "\\"));
+        }
+        return query.OrderBy(key);
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

@@ -1,0 +1,49 @@
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Connectors;
+using CredentialPortal.Domain.Inventory;
+using CredentialPortal.Domain.Passwords;
+using CredentialPortal.Domain.Secrets;
+using CredentialPortal.Domain.Settings;
+using CredentialPortal.Domain.Users;
+using CredentialPortal.Domain.Verification;
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CredentialPortal.Domain;
+
+/// <summary>Registers the domain service layer that the portal, the REST API and the CLI share.</summary>
+public static class DomainServices
+{
+    public static IServiceCollection AddCredentialDomain(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Every FluentValidation validator in the domain, found once (the DI extensions package is not on the mirror).
+        foreach (var validator in typeof(DomainServices).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            var contract = validator.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>));
+            if (contract is not null && validator.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(AbstractValidator<>))
+            {
+                services.AddSingleton(contract, validator);
+            }
+        }
+
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<SecuritySettingsStore>();
+        services.AddSingleton<VerificationLockout>();
+        services.AddSingleton<ConnectorCredentials>();
+        services.AddSingleton<PeopleCredentials>();
+        services.AddSingleton<CredentialInventory>();
+
+        // Identity's hasher and normaliser are stateless: singletons, so the singleton domain services can use them.
+        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>());
+        services.Replace(ServiceDescriptor.Singleton<ILookupNormalizer, UpperInvariantLookupNormalizer>());
+
+        // Identity checks passwords with the product's policy, not its own defaults: one rule, one place.
+        services.RemoveAll<IPasswordValidator<PortalUser>>();
+        services.AddScoped<IPasswordValidator<PortalUser>, PolicyPasswordValidator>();
+        return services;
+    }
+}

@@ -1,0 +1,67 @@
+using CredentialPortal.Domain.Settings;
+
+namespace CredentialPortal.Domain.Passwords;
+
+/// <summary>One rule a candidate password breaks: a stable code for programs and a sentence for people.</summary>
+public sealed record PolicyViolation(string Code, string Message);
+
+/// <summary>
+/// The password rules of DESIGN §6 that need only the candidate (history needs stored hashes:
+/// <see cref="PasswordHistoryCheck"/>). Returns every rule broken, not just the first, so a form can list them all.
+/// </summary>
+public static class PasswordPolicy
+{
+    public const string TooShort = "too_short";
+    public const string TooLong = "too_long";
+    public const string ContainsLoginName = "contains_login_name";
+    public const string Common = "common_password";
+    public const string TooFewClasses = "too_few_character_classes";
+    public const string TooWeak = "too_weak";
+    public const string Reused = "reused";
+
+    public static IReadOnlyList<PolicyViolation> Check(SecuritySettings settings, string candidate, string? loginName)
+    {
+        var violations = new List<PolicyViolation>();
+        // Length counts characters as people see them (a surrogate pair is one).
+        var length = new System.Globalization.StringInfo(candidate).LengthInTextElements;
+        if (length < settings.PasswordMinLength)
+        {
+            violations.Add(new(TooShort, $"Use at least {settings.PasswordMinLength} characters (this one has {length})."));
+        }
+        if (length > settings.PasswordMaxLength)
+        {
+            violations.Add(new(TooLong, $"Use at most {settings.PasswordMaxLength} characters; passwords are never cut short."));
+        }
+        if (settings.RejectLoginName && !string.IsNullOrWhiteSpace(loginName)
+            && candidate.Contains(loginName.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            violations.Add(new(ContainsLoginName, "Do not include the login name."));
+        }
+        if (settings.RejectCommonPasswords && CommonPasswords.Contains(candidate))
+        {
+            violations.Add(new(Common, "This password is on a list of commonly used or breached passwords."));
+        }
+        if (settings.RequireCharacterClasses)
+        {
+            var classes = CharacterClasses(candidate);
+            if (classes < settings.MinCharacterClasses)
+            {
+                violations.Add(new(TooFewClasses,
+                    $"Use at least {settings.MinCharacterClasses} of: lower-case letters, upper-case letters, digits, symbols (this one has {classes})."));
+            }
+        }
+        if (settings.MinStrengthScore > 0 && length <= 256)
+        {
+            var score = new Zxcvbn.Zxcvbn().EvaluatePassword(candidate, string.IsNullOrEmpty(loginName) ? [] : [loginName]).Score;
+            if (score < settings.MinStrengthScore)
+            {
+                violations.Add(new(TooWeak, $"Too easy to guess (strength {score} of 4; at least {settings.MinStrengthScore} needed). Add more unrelated words."));
+            }
+        }
+        return violations;
+    }
+
+    public static int CharacterClasses(string candidate) =>
+        (candidate.Any(char.IsLower) ? 1 : 0) + (candidate.Any(char.IsUpper) ? 1 : 0)
+        + (candidate.Any(char.IsDigit) ? 1 : 0) + (candidate.Any(c => !char.IsLetterOrDigit(c)) ? 1 : 0);
+}

@@ -1,0 +1,70 @@
+using CredentialPortal.Data;
+using CredentialPortal.Domain.Audit;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Domain.Settings;
+
+/// <summary>
+/// Reads the security settings once and keeps them in memory (every password check and verification needs them);
+/// a change goes through <see cref="UpdateAsync"/>, which validates, audits and refreshes the copy.
+/// </summary>
+public sealed class SecuritySettingsStore(
+    IDbContextFactory<PortalDbContext> contexts,
+    IValidator<SecuritySettings> validator,
+    AuditTrail audit)
+{
+    private volatile SecuritySettings? current;
+
+    /// <summary>A copy of the current settings; changing it changes nothing until passed to <see cref="UpdateAsync"/>.</summary>
+    public async ValueTask<SecuritySettings> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (current is { } cached) return cached.Copy();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var loaded = await db.SecuritySettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new SecuritySettings();
+        current = loaded;
+        return loaded.Copy();
+    }
+
+    /// <summary>Validates and saves new settings; every changed rule is audited with old→new. Stale copies get a conflict.</summary>
+    public async Task<DomainResult<SecuritySettings>> UpdateAsync(Actor actor, SecuritySettings proposed, CancellationToken cancellationToken = default)
+    {
+        var validation = await validator.ValidateAsync(proposed, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return DomainResult<SecuritySettings>.Invalid(DomainErrors.From(validation, n => char.ToLowerInvariant(n[0]) + n[1..]));
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stored = await db.SecuritySettings.SingleOrDefaultAsync(cancellationToken);
+        if (stored is null)
+        {
+            stored = new SecuritySettings();
+            db.SecuritySettings.Add(stored);
+        }
+        if (stored.Version != proposed.Version)
+        {
+            return DomainResult<SecuritySettings>.Conflict("The settings were changed by someone else. Reload them and try again.");
+        }
+
+        var changes = new Dictionary<string, (object?, object?)>();
+        foreach (var property in typeof(SecuritySettings).GetProperties().Where(p => p.CanWrite && p.Name is not (nameof(SecuritySettings.Id) or nameof(SecuritySettings.Version))))
+        {
+            var before = property.GetValue(stored);
+            var after = property.GetValue(proposed);
+            if (!Equals(before, after))
+            {
+                changes[char.ToLowerInvariant(property.Name[0]) + property.Name[1..]] = (before, after);
+                property.SetValue(stored, after);
+            }
+        }
+        if (changes.Count == 0)
+        {
+            return DomainResult<SecuritySettings>.Ok(stored.Copy());
+        }
+        stored.Version++;
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.PolicyChanged, "settings", "security", changes.Keys, changes)], cancellationToken);
+        current = stored.Copy();
+        return DomainResult<SecuritySettings>.Ok(stored.Copy());
+    }
+}

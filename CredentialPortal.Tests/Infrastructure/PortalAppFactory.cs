@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace CredentialPortal.Tests.Infrastructure;
 
@@ -20,8 +21,11 @@ public class PortalAppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
 
-    public PortalAppFactory(TestDataDirectory? data = null, IDictionary<string, string?>? overrides = null)
+    private readonly Action<IServiceCollection>? configureServices;
+
+    public PortalAppFactory(TestDataDirectory? data = null, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
+        configureServices = services;
         OwnsData = data is null;
         Data = data ?? new TestDataDirectory();
         settings = new Dictionary<string, string?>
@@ -34,7 +38,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
-            settings[key] = value;
+            if (value is null) settings.Remove(key); // null: leave the product's default
+            else settings[key] = value;
         }
     }
 
@@ -43,6 +48,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>
 
     /// <summary>What the portal printed to its console (first-run passwords, the address banner).</summary>
     public StringWriter Notices { get; } = new();
+
+    /// <summary>Every log line the app wrote, at every level (for the "no secret in a log" scans).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>Serve on a real socket at 127.0.0.1 (for the browser), and return the base address.</summary>
     public Uri StartOnLoopback()
@@ -60,7 +68,12 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(new StartupNotices(Notices))));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton(new StartupNotices(Notices)));
+            configureServices?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -23,7 +23,7 @@ public static class DomainServices
         foreach (var validator in typeof(DomainServices).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
         {
             var contract = validator.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>));
-            if (contract is not null && validator.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(AbstractValidator<>))
+            if (contract is not null)
             {
                 services.AddSingleton(contract, validator);
             }
@@ -36,6 +36,7 @@ public static class DomainServices
         services.AddSingleton<ConnectorCredentials>();
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<CredentialInventory>();
+        services.AddSingleton<CredentialAge>();
 
         // Identity's hasher and normaliser are stateless: singletons, so the singleton domain services can use them.
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>());

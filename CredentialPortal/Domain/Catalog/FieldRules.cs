@@ -3,6 +3,12 @@ using FluentValidation;
 
 namespace CredentialPortal.Domain.Catalog;
 
+/// <summary>The base of every entity type's validator: one message per field, the first rule it breaks.</summary>
+public abstract class EntityValidator<T> : AbstractValidator<T>
+{
+    protected EntityValidator() => RuleLevelCascadeMode = CascadeMode.Stop;
+}
+
 /// <summary>Field rules that several entity types share, so each is written once.</summary>
 public static partial class FieldRules
 {

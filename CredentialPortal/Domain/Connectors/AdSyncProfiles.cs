@@ -33,7 +33,7 @@ public sealed class LdapSyncProfile : AdSyncProfile
     public string BaseDn { get; set; } = "";
 }
 
-public sealed class LdapSyncProfileValidator : AbstractValidator<LdapSyncProfile>
+public sealed class LdapSyncProfileValidator : EntityValidator<LdapSyncProfile>
 {
     public LdapSyncProfileValidator()
     {
@@ -54,7 +54,7 @@ public sealed class AzureAdSyncProfile : AdSyncProfile
     public string ClientId { get; set; } = "";
 }
 
-public sealed class AzureAdSyncProfileValidator : AbstractValidator<AzureAdSyncProfile>
+public sealed class AzureAdSyncProfileValidator : EntityValidator<AzureAdSyncProfile>
 {
     public AzureAdSyncProfileValidator()
     {

@@ -36,7 +36,7 @@ public sealed class ZoomPhonesImportSource : ImportSource
     public string? ForwardProxyUser { get; set; }
 }
 
-public sealed class ZoomPhonesImportSourceValidator : AbstractValidator<ZoomPhonesImportSource>
+public sealed class ZoomPhonesImportSourceValidator : EntityValidator<ZoomPhonesImportSource>
 {
     public ZoomPhonesImportSourceValidator()
     {
@@ -61,7 +61,7 @@ public sealed class RingCentralImportSource : ImportSource
     public string ServerUrl { get; set; } = "https://platform.ringcentral.com";
 }
 
-public sealed class RingCentralImportSourceValidator : AbstractValidator<RingCentralImportSource>
+public sealed class RingCentralImportSourceValidator : EntityValidator<RingCentralImportSource>
 {
     public RingCentralImportSourceValidator()
     {
@@ -80,7 +80,7 @@ public sealed class WebexImportSource : ImportSource
     public string ClientId { get; set; } = "";
 }
 
-public sealed class WebexImportSourceValidator : AbstractValidator<WebexImportSource>
+public sealed class WebexImportSourceValidator : EntityValidator<WebexImportSource>
 {
     public WebexImportSourceValidator()
     {

@@ -33,7 +33,7 @@ public sealed partial class AmazonS3StorageTarget : StorageTarget
     internal static partial Regex RegionPattern();
 }
 
-public sealed class AmazonS3StorageTargetValidator : AbstractValidator<AmazonS3StorageTarget>
+public sealed class AmazonS3StorageTargetValidator : EntityValidator<AmazonS3StorageTarget>
 {
     public AmazonS3StorageTargetValidator()
     {
@@ -53,7 +53,7 @@ public sealed class AzureBlobStorageTarget : StorageTarget
     public string AccountName { get; set; } = "";
 }
 
-public sealed class AzureBlobStorageTargetValidator : AbstractValidator<AzureBlobStorageTarget>
+public sealed class AzureBlobStorageTargetValidator : EntityValidator<AzureBlobStorageTarget>
 {
     public AzureBlobStorageTargetValidator()
     {
@@ -79,7 +79,7 @@ public sealed class SftpStorageTarget : StorageTarget
     public string Path { get; set; } = "";
 }
 
-public sealed class SftpStorageTargetValidator : AbstractValidator<SftpStorageTarget>
+public sealed class SftpStorageTargetValidator : EntityValidator<SftpStorageTarget>
 {
     public SftpStorageTargetValidator()
     {
@@ -104,7 +104,7 @@ public sealed class SmbStorageTarget : StorageTarget
     public string UserName { get; set; } = "";
 }
 
-public sealed class SmbStorageTargetValidator : AbstractValidator<SmbStorageTarget>
+public sealed class SmbStorageTargetValidator : EntityValidator<SmbStorageTarget>
 {
     public SmbStorageTargetValidator()
     {

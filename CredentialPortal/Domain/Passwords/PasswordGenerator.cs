@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace CredentialPortal.Domain.Passwords;
 
 /// <summary>
-/// Random passwords from the operating system's CSPRNG. Every character class is present, so the result
-/// passes any character-class rule; the full policy check arrives with the password policy.
+/// Random passwords from the operating system's CSPRNG. Every character class is present and the length is at
+/// least the policy's minimum, so the result passes <see cref="PasswordPolicy"/> by construction.
 /// </summary>
 public static class PasswordGenerator
 {
@@ -16,6 +16,10 @@ public static class PasswordGenerator
     private const string Symbols = "!#$%&*+-=?@^_~";
     private static readonly string[] Classes = [Lower, Upper, Digits, Symbols];
     private static readonly string Alphabet = string.Concat(Classes);
+
+    /// <summary>A password that satisfies <paramref name="settings"/>: at least the default length and the policy's minimum.</summary>
+    public static string Generate(Settings.SecuritySettings settings) =>
+        Generate(Math.Clamp(Math.Max(DefaultLength, settings.PasswordMinLength), Classes.Length, settings.PasswordMaxLength));
 
     public static string Generate(int length = DefaultLength)
     {

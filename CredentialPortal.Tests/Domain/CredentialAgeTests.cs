@@ -1,0 +1,29 @@
+using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.Inventory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialPortal.Tests.Domain;
+
+public class CredentialAgeTests
+{
+    [Fact]
+    public async Task Secrets_and_passwords_older_than_the_stale_age_are_listed_oldest_first()
+    {
+        using var host = new DomainHost();
+        await using (var db = host.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE Secrets SET ChangedAt = '2020-01-01 00:00:00' WHERE Resource = 'storageTargets' AND EntityKey = '13' AND Property = 'password'");
+        }
+        var stale = await host.Services.GetRequiredService<CredentialAge>().StaleAsync();
+
+        Assert.Equal(("storageTargets", "13", "password"), (stale[0].Resource, stale[0].EntityId, stale[0].Property));
+        Assert.DoesNotContain(stale, s => s.Resource == "storageTargets" && s.EntityId == "11");
+        // Demo people whose passwords changed 95, 130 and 200 days ago (default stale age: 90 days).
+        Assert.Equal(["12", "14", "16"], stale.Where(s => s.Resource == "users").Select(s => s.EntityId).Order());
+
+        await host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.StorageTargets, "13", DomainHost.Patch("""{ "password": "rotated now" }"""));
+        Assert.DoesNotContain(await host.Services.GetRequiredService<CredentialAge>().StaleAsync(), s => s.Resource == "storageTargets");
+    }
+}

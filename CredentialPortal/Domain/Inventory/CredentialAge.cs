@@ -1,0 +1,28 @@
+using CredentialPortal.Data;
+using CredentialPortal.Domain.Settings;
+using CredentialPortal.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Domain.Inventory;
+
+/// <summary>A credential unchanged for too long: a connector secret or a local user's password.</summary>
+public sealed record StaleCredential(string Resource, string EntityId, string Property, DateTime? ChangedAt);
+
+/// <summary>"Which credentials are older than N days" — one indexed query per kind of credential.</summary>
+public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, SecuritySettingsStore settings, TimeProvider clock)
+{
+    /// <summary>Credentials older than <paramref name="maxAge"/> (default: the configured stale age), oldest first.</summary>
+    public async Task<IReadOnlyList<StaleCredential>> StaleAsync(TimeSpan? maxAge = null, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        var age = maxAge ?? TimeSpan.FromDays((await settings.GetAsync(cancellationToken)).StaleCredentialMaxAgeDays);
+        var cutoff = clock.GetUtcNow().UtcDateTime - age;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var secrets = await db.StoredSecrets.AsNoTracking().Where(s => s.ChangedAt < cutoff).OrderBy(s => s.ChangedAt).Take(limit)
+            .Select(s => new StaleCredential(s.Resource, s.EntityKey, s.Property, s.ChangedAt)).ToListAsync(cancellationToken);
+        var passwords = await db.Users.AsNoTracking()
+            .Where(u => u.Source == UserSource.Local && u.PasswordHash != null && (u.LastPasswordChange == null || u.LastPasswordChange < cutoff))
+            .OrderBy(u => u.LastPasswordChange).Take(limit)
+            .Select(u => new StaleCredential("users", u.Id.ToString(), PeopleCredentials.PasswordProperty, u.LastPasswordChange)).ToListAsync(cancellationToken);
+        return secrets.Concat(passwords).OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
+    }
+}

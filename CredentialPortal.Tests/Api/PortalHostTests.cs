@@ -100,6 +100,14 @@ public class PortalHostTests(PortalHostTests.Host host) : IClassFixture<PortalHo
             Assert.Contains("The user name or password is incorrect.", html);
             Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("CredentialPortal.Session")));
         }
+
+        // Both attempts are audited as failed sign-ins through the portal, with the reason but never the password.
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var failures = await db.AuditRecords.Where(r => r.Action == "sign-in-failed").ToListAsync();
+        Assert.Contains(failures, r => r.ActorName == "admin" && r.EntityId == "1" && r.Outcome == "wrong password" && r.Door.ToString() == "UI");
+        Assert.Contains(failures, r => r.ActorName == "nobody-by-this-name" && r.EntityId == null && r.Outcome == "unknown login name");
+        Assert.DoesNotContain(await db.AuditRecords.ToListAsync(), r => $"{r.Changes}{r.Outcome}{r.Properties}".Contains("not-the-password"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
@@ -36,7 +37,7 @@ public sealed class DatabaseStartup(
         await services.GetRequiredService<VerificationLockout>().LoadAsync(cancellationToken);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<PortalRole>>());
         var users = services.GetRequiredService<UserManager<PortalUser>>();
-        await EnsureAdministratorAsync(users);
+        await EnsureAdministratorAsync(users, db, services.GetRequiredService<AuditTrail>());
 
         if (options.Value.SeedDemo)
         {
@@ -57,7 +58,7 @@ public sealed class DatabaseStartup(
         }
     }
 
-    private async Task EnsureAdministratorAsync(UserManager<PortalUser> users)
+    private async Task EnsureAdministratorAsync(UserManager<PortalUser> users, PortalDbContext db, AuditTrail audit)
     {
         if (await users.Users.AnyAsync())
         {
@@ -75,6 +76,7 @@ public sealed class DatabaseStartup(
         };
         IdentityResults.ThrowIfFailed(await users.CreateAsync(admin, password), "create the first administrator (check Portal:AdminPassword)");
         IdentityResults.ThrowIfFailed(await users.AddToRoleAsync(admin, PortalRoles.Administrator), "grant the Administrator role");
+        await audit.CommitAsync(db, [audit.DescribeAccountCreated(Actor.System, admin, PortalRoles.Administrator)]);
 
         logger.LogInformation("Created the first administrator account {LoginName}", AdminLoginName);
         notices.Write(string.IsNullOrEmpty(configured)

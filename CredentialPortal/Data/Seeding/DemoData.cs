@@ -20,6 +20,7 @@ public sealed class DemoData(
     PortalDbContext db,
     UserManager<PortalUser> users,
     ConnectorCredentials connectors,
+    AuditTrail audit,
     IOptions<PortalOptions> options,
     StartupNotices notices,
     ILogger<DemoData> logger)
@@ -51,11 +52,13 @@ public sealed class DemoData(
         var configured = options.Value.DemoPassword;
         var demoPassword = string.IsNullOrEmpty(configured) ? PasswordGenerator.Generate() : configured;
 
+        var created = new List<AuditRecord>();
         foreach (var (login, role) in RoleAccounts)
         {
             var account = new PortalUser { UserName = login, DisplayName = $"Demo {role}", Email = $"{login}@example.com", CreatedAt = now, LastPasswordChange = now };
             IdentityResults.ThrowIfFailed(await users.CreateAsync(account, demoPassword), $"create demo account {login}");
             IdentityResults.ThrowIfFailed(await users.AddToRoleAsync(account, role), $"grant {role} to {login}");
+            created.Add(audit.DescribeAccountCreated(Actor.System, account, role));
         }
 
         // People whose credentials the portal manages. Nobody knows their passwords: helpdesk resets them.
@@ -83,10 +86,11 @@ public sealed class DemoData(
                 CreatedAt = now.AddDays(-400),
                 LastPasswordChange = p.Source == UserSource.Local ? now.AddDays(-p.DaysSinceChange) : null,
             };
-            var created = p.Source == UserSource.Local
+            var result = p.Source == UserSource.Local
                 ? await users.CreateAsync(person, PasswordGenerator.Generate())
                 : await users.CreateAsync(person);
-            IdentityResults.ThrowIfFailed(created, $"create demo user {p.Login}");
+            IdentityResults.ThrowIfFailed(result, $"create demo user {p.Login}");
+            created.Add(audit.DescribeAccountCreated(Actor.System, person, null));
         }
 
         db.AdSyncProfiles.AddRange(
@@ -151,7 +155,13 @@ public sealed class DemoData(
             new RingCentralImportSource { Id = 2, Name = "RingCentral import", ClientId = "rc-client-7f3a", ServerUrl = "https://platform.ringcentral.com" },
             new WebexImportSource { Id = 3, Name = "Webex Calling import", ClientId = "C0ffee1234webex" });
 
-        await db.SaveChangesAsync(cancellationToken);
+        foreach (var entry in db.ChangeTracker.Entries<CredentialEntity>())
+        {
+            var type = EntityCatalog.TypeOf(entry.Entity);
+            created.Add(audit.Describe(Actor.System, AuditActions.Create, type.Resource.Name, entry.Entity.Key,
+                type.Properties.Select(p => p.Name), type.Properties.ToDictionary(p => p.Name, p => ((object?)null, p.GetValue(entry.Entity)))));
+        }
+        await audit.CommitAsync(db, created, cancellationToken);
 
         // Every connector gets random secrets through the domain service, so they are encrypted and audited like
         // any rotation. Nobody knows them: a vault rotates them (PATCH) before it can verify them.

@@ -53,6 +53,17 @@ public sealed class AuditTrail(TimeProvider clock)
             PreviousHash = "",
         };
 
+    /// <summary>An account came into being (first administrator, demo data, later the portal's user creation).</summary>
+    public AuditRecord DescribeAccountCreated(Actor actor, Users.PortalUser user, string? role) =>
+        Describe(actor, AuditActions.Create, "users", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            role is null ? ["loginName", "displayName"] : ["loginName", "displayName", "roles"],
+            new Dictionary<string, (object?, object?)>
+            {
+                ["loginName"] = (null, user.LoginName),
+                ["displayName"] = (null, user.DisplayName),
+                ["roles"] = (null, role),
+            }.Where(c => c.Value.Item2 is not null).ToDictionary());
+
     /// <summary>
     /// Saves everything pending in <paramref name="db"/> together with <paramref name="records"/>, chained, in one
     /// SaveChanges (one transaction): the change and its audit record land together or not at all.

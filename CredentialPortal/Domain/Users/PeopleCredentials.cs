@@ -205,6 +205,26 @@ public sealed class PeopleCredentials(
         return DomainResult<VerificationOutcome>.Ok(outcome);
     }
 
+    /// <summary>Audits a sign-in attempt (portal or token endpoint): who, from where, and why it was refused.</summary>
+    public async Task RecordSignInAsync(Actor actor, int? userId, bool succeeded, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await audit.CommitAsync(db,
+            [audit.Describe(actor, succeeded ? AuditActions.SignInSucceeded : AuditActions.SignInFailed, "users",
+                userId?.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome: reason)],
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Spends the time a password check takes, for a login name that does not exist, so response times do not tell
+    /// an attacker which names are real.
+    /// </summary>
+    public void SpendPasswordCheckTime(string password) =>
+        hasher.VerifyHashedPassword(TimingDummy, timingDummyHash.Value, password);
+
+    private static readonly PortalUser TimingDummy = new() { UserName = "timing-dummy" };
+    private readonly Lazy<string> timingDummyHash = new(() => hasher.HashPassword(TimingDummy, PasswordGenerator.Generate()));
+
     /// <summary>
     /// Hashes and stores a new password on a tracked user: new security stamp (signs out other sessions and
     /// invalidates API tokens), login lockout cleared, history kept. The caller saves.

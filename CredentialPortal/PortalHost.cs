@@ -85,6 +85,9 @@ public static class PortalHost
         });
         services.AddAuthorizationBuilder().AddPortalPolicies();
 
+        // REST API v1: bearer tokens, problem details, rate limits.
+        services.AddCredentialApi();
+
         // The domain service layer every door calls. After Identity, so it can replace Identity's password rules.
         services.AddCredentialDomain();
 
@@ -112,13 +115,29 @@ public static class PortalHost
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // The documented API shows "https://host//verba/restapi/v1/…": collapse repeated slashes so such requests work as written.
+        app.Use((http, next) =>
+        {
+            var path = http.Request.Path.Value;
+            if (path is not null && path.Contains("//", StringComparison.Ordinal))
+            {
+                http.Request.Path = new PathString(System.Text.RegularExpressions.Regex.Replace(path, "/{2,}", "/"));
+            }
+            return next(http);
+        });
+        var apiBasePath = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.BasePath;
+        app.UseCredentialApiErrors(apiBasePath);
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments(apiBasePath),
+            portal => portal.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseRouting(); // explicitly here: after the path fix and the status pages, so both see routing run afresh
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapCredentialApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));

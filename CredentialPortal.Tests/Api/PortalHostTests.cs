@@ -111,6 +111,15 @@ public class PortalHostTests(PortalHostTests.Host host) : IClassFixture<PortalHo
     }
 
     [Fact]
+    public async Task An_unknown_portal_address_shows_the_not_found_page()
+    {
+        var client = await PortalForms.SignedInClientAsync(Factory, "admin", PortalAppFactory.AdminPassword);
+        var response = await client.GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("<h1>Page not found</h1>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Admin_signs_in_and_reaches_the_dashboard()
     {
         var client = await PortalForms.SignedInClientAsync(Factory, "admin", PortalAppFactory.AdminPassword);

@@ -35,6 +35,7 @@ public static class DomainServices
         services.AddSingleton<VerificationLockout>();
         services.AddSingleton<ConnectorCredentials>();
         services.AddSingleton<PeopleCredentials>();
+        services.AddSingleton<AccountStamps>();
         services.AddSingleton<CredentialInventory>();
         services.AddSingleton<CredentialAge>();
 

@@ -164,13 +164,9 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
         }
         if (!string.IsNullOrWhiteSpace(search))
         {
-            // Parameterised LIKE with escaped metacharacters: a search for "100%" means the text "100%".
-            var pattern = "%" + EscapeLike(search.Trim()) + "%";
-            query = query.Where(e => EF.Functions.Like(EF.Property<string>(e, searchProperty), pattern, "\\"));
+            var pattern = SearchPattern.Contains(search);
+            query = query.Where(e => EF.Functions.Like(EF.Property<string>(e, searchProperty), pattern, SearchPattern.EscapeCharacter));
         }
         return query.OrderBy(key);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

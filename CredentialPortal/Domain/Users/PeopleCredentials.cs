@@ -37,6 +37,7 @@ public sealed class PeopleCredentials(
     AuditTrail audit,
     VerificationLockout lockout,
     IValidator<PersonFields> fieldsValidator,
+    AccountStamps stamps,
     TimeProvider clock)
 {
     public const string SourceLocal = "local";
@@ -48,6 +49,25 @@ public sealed class PeopleCredentials(
     public static IReadOnlyList<string> PublicProperties { get; } = ["id", "loginName", "displayName", "email", "enabled", "source", "lastPasswordChange"];
     public static IReadOnlyList<string> UpdatableProperties { get; } = ["displayName", "email"];
     public const string PasswordProperty = "password";
+
+    /// <summary>People by id, optionally filtered by a case-insensitive search of login name, display name and email.</summary>
+    public async Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(string? search, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        offset = Math.Max(0, offset);
+        limit = Math.Clamp(limit, 1, Connectors.ConnectorCredentials.MaxPageSize);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        IQueryable<PortalUser> query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = SearchPattern.Contains(search);
+            query = query.Where(u => EF.Functions.Like(u.UserName!, pattern, SearchPattern.EscapeCharacter)
+                || EF.Functions.Like(u.DisplayName, pattern, SearchPattern.EscapeCharacter)
+                || EF.Functions.Like(u.Email!, pattern, SearchPattern.EscapeCharacter));
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var users = await query.OrderBy(u => u.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        return (users.Select(Snapshot).ToList(), total);
+    }
 
     public async Task<UserSnapshot?> GetAsync(int id, CancellationToken cancellationToken = default)
     {
@@ -182,6 +202,7 @@ public sealed class PeopleCredentials(
         {
             return DomainResult<UserSnapshot>.Conflict("The user changed while this change was being saved. Read it again and retry.");
         }
+        stamps.Invalidate(user.Id); // a new password revokes the user's tokens at once
         return DomainResult<UserSnapshot>.Ok(Snapshot(user));
     }
 

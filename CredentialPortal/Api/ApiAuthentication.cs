@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using CredentialPortal.Domain.Users;
+using CredentialPortal.Domain.Verification;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Api;
+
+/// <summary>
+/// Bearer tokens for the API with ASP.NET Core's built-in handler. Tokens are Data Protection payloads, so they survive
+/// a restart (the key ring lives in the data directory). The portal's cookie is a different scheme and never opens
+/// the API; API tokens are never accepted by the portal.
+/// </summary>
+public static class ApiAuthentication
+{
+    public const string Scheme = "ApiBearer";
+    public const string Policy = "ApiCaller";
+
+    public static IServiceCollection AddApiAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication().AddBearerToken(Scheme);
+        services.AddOptions<BearerTokenOptions>(Scheme).Configure<IOptions<ApiOptions>>((o, api) =>
+        {
+            o.BearerTokenExpiration = api.Value.AccessTokenLifetime;
+            o.RefreshTokenExpiration = api.Value.RefreshTokenLifetime;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+        return services;
+    }
+
+    /// <summary>
+    /// Runs on every API request after authentication: the token's account must still exist, be enabled and carry the
+    /// same security stamp (a password change or disabling revokes tokens at once), and a caller locked out by
+    /// failed verifications is refused. Both checks are served from memory.
+    /// </summary>
+    public static async ValueTask<object?> RequireCurrentAccount(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var principal = http.User;
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            return await next(context);
+        }
+        var stamps = http.RequestServices.GetRequiredService<AccountStamps>();
+        var identityOptions = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
+        if (!int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            || await stamps.GetAsync(userId, http.RequestAborted) is not { Enabled: true } current
+            || current.SecurityStamp != principal.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return ApiProblems.Unauthorized("The access token is no longer valid (the account changed or was disabled). Request a new one.");
+        }
+        ApiCaller.SetCurrentRoles(http, current.Roles);
+        var lockout = http.RequestServices.GetRequiredService<VerificationLockout>();
+        if (lockout.IsLockedOut(ApiCaller.Actor(http).Key, out var until))
+        {
+            return ApiProblems.LockedOut(until, http.RequestServices.GetRequiredService<TimeProvider>(), http);
+        }
+        return await next(context);
+    }
+
+    /// <summary>Issues an access token and a refresh token for an authenticated principal.</summary>
+    internal static TokenResponse Issue(HttpContext http, ClaimsPrincipal principal)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(Scheme);
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow();
+        var access = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + options.BearerTokenExpiration }, Scheme);
+        var refresh = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + options.RefreshTokenExpiration }, Scheme);
+        return new TokenResponse(
+            options.BearerTokenProtector.Protect(access),
+            options.RefreshTokenProtector.Protect(refresh),
+            "Bearer",
+            (long)options.BearerTokenExpiration.TotalSeconds);
+    }
+
+    /// <summary>The principal inside a refresh token, if it is genuine and unexpired.</summary>
+    internal static ClaimsPrincipal? ReadRefreshToken(HttpContext http, string token)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(Scheme);
+        var ticket = options.RefreshTokenProtector.Unprotect(token);
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        return ticket?.Properties.ExpiresUtc is { } expires && expires > now ? ticket.Principal : null;
+    }
+}
+
+/// <summary>The token answer, in the snake_case names the documented API uses.</summary>
+public sealed record TokenResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("refresh_token")] string RefreshToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] long ExpiresIn);

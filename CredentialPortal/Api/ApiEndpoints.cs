@@ -1,0 +1,99 @@
+using System.Threading.RateLimiting;
+using CredentialPortal.Domain.Connectors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Api;
+
+/// <summary>The v1 REST API (DESIGN §4): services, the error handling that keeps every answer problem details, and the routes.</summary>
+public static class ApiEndpoints
+{
+    public const string VerifyRateLimitPolicy = "verify";
+
+    public static IServiceCollection AddCredentialApi(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+        });
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
+        services.AddApiAuthentication();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(TokenEndpoints.RateLimitPolicy, http =>
+            {
+                var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.TokenRequestsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            o.AddPolicy(VerifyRateLimitPolicy, http =>
+            {
+                var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.VerifyRequestsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            o.OnRejected = async (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: "Slow down: too many requests from this caller in the last minute.").ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// For requests under the API base path: problem details for every error status (no HTML pages), and a handler
+    /// that turns an unexpected exception into a plain 500 problem without a stack trace, in every environment.
+    /// </summary>
+    public static IApplicationBuilder UseCredentialApiErrors(this IApplicationBuilder app, string basePath)
+    {
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(basePath), api =>
+        {
+            api.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                ExceptionHandler = async http =>
+                {
+                    var status = http.Response.StatusCode;
+                    await TypedResults.Problem(statusCode: status,
+                        title: status == 500 ? "Unexpected error" : "Bad request",
+                        detail: status == 500 ? $"The server could not complete the request. Quote trace id {http.TraceIdentifier} when you report it." : "The request could not be read.")
+                        .ExecuteAsync(http);
+                },
+            });
+            api.UseStatusCodePages();
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapCredentialApi(this IEndpointRouteBuilder endpoints)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value;
+        var api = endpoints.MapGroup(options.BasePath)
+            .DisableAntiforgery();
+        api.MapTokenEndpoints();
+
+        var secured = api.MapGroup("")
+            .RequireAuthorization(ApiAuthentication.Policy)
+            .AddEndpointFilter(ApiAuthentication.RequireCurrentAccount);
+        secured.MapUserEndpoints();
+        secured.MapCredentialEntityEndpoints();
+
+        // Anything else under the base path is an API 404, not the portal's page.
+        api.MapFallback(() => ApiProblems.NotFound("This API path")).AllowAnonymous();
+        return endpoints;
+    }
+
+    internal static ProblemHttpResult? CheckPaging(int? offset, int? limit)
+    {
+        if (offset < 0) return ApiProblems.BadRequest("'offset' must be 0 or more.");
+        if (limit is < 1 or > ConnectorCredentials.MaxPageSize) return ApiProblems.BadRequest($"'limit' must be from 1 to {ConnectorCredentials.MaxPageSize}.");
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using CredentialPortal.Domain.Connectors;
+using CredentialPortal.Domain.Users;
+
+namespace CredentialPortal.Api;
+
+/// <summary>How entities look on the wire: public properties in catalog order, then <c>type</c>. Never a secret.</summary>
+public static class ApiRepresentation
+{
+    public static JsonObject Of(EntitySnapshot entity)
+    {
+        var json = new JsonObject();
+        foreach (var (property, value) in entity.Values)
+        {
+            json[property.Name] = value switch
+            {
+                null => null,
+                Guid g => JsonValue.Create(g.ToString("D").ToUpperInvariant()),
+                Enum e => JsonValue.Create(e.ToString()),
+                _ => JsonValue.Create(value),
+            };
+        }
+        json["type"] = entity.Type.Name;
+        return json;
+    }
+
+    public static JsonObject Of(UserSnapshot user) => new()
+    {
+        ["id"] = user.Id,
+        ["loginName"] = user.LoginName,
+        ["displayName"] = user.DisplayName,
+        ["email"] = user.Email,
+        ["enabled"] = user.Enabled,
+        ["source"] = user.Source,
+        ["lastPasswordChange"] = user.LastPasswordChange,
+    };
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using CredentialPortal.Domain;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.Connectors;
+using CredentialPortal.Domain.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CredentialPortal.Api;
+
+/// <summary>
+/// One endpoint group per connector resource of the catalog (<c>adSyncProfiles</c>, <c>storageTargets</c>,
+/// <c>importSources</c>): list, get, PATCH, verify. The catalog decides the properties; the domain decides the rules.
+/// </summary>
+public static class CredentialEntityEndpoints
+{
+    public static RouteGroupBuilder MapCredentialEntityEndpoints(this RouteGroupBuilder api)
+    {
+        foreach (var resource in EntityCatalog.Resources)
+        {
+            var group = api.MapGroup("/" + resource.Name).WithTags(resource.PluralTitle);
+            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? type, string? search) =>
+                    ListAsync(http, connectors, resource, offset, limit, type, search))
+                .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
+            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
+                .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
+            group.MapPatch("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => PatchAsync(http, connectors, resource, id))
+                .WithSummary("Change the sent properties (secrets included), all or nothing.");
+            group.MapPost("/{id}/password/verify", (HttpContext http, ConnectorCredentials connectors, TimeProvider clock, string id) =>
+                    VerifyAsync(http, connectors, clock, resource, id))
+                .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
+                .WithSummary("Check a plain value against a stored secret: true or false.");
+        }
+        return api;
+    }
+
+    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(
+        HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? type, string? search)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
+        if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
+        if (!string.IsNullOrEmpty(type) && resource.FindType(type) is null)
+        {
+            return ApiProblems.BadRequest($"'{type}' is not a type of {resource.Name}. Types: {string.Join(", ", resource.Types.Select(t => t.Name))}.");
+        }
+        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, limit ?? ConnectorCredentials.DefaultPageSize, http.RequestAborted);
+        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));
+    }
+
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
+        var entity = await connectors.GetAsync(resource, id, http.RequestAborted);
+        if (entity is null) return ApiProblems.NotFound($"{resource.Title} '{id}'");
+        http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return TypedResults.Ok(ApiRepresentation.Of(entity));
+    }
+
+    private static async Task<IResult> PatchAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeConnectors) is { } denied) return denied;
+        int? expected = null;
+        if (ApiBody.IfMatch(http.Request) is { } tag)
+        {
+            if (!int.TryParse(tag, out var version)) return ApiProblems.PreconditionFailed("The If-Match value is not an ETag this API issued.");
+            expected = version;
+        }
+        var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: true);
+        if (body.Problem is not null) return body.Problem;
+
+        var result = await connectors.PatchAsync(ApiCaller.Actor(http), resource, id, body.Value!.ToDictionary(p => p.Key, p => p.Value), expected, http.RequestAborted);
+        return result.Status switch
+        {
+            DomainStatus.Ok => WithETag(http, result.Value!),
+            DomainStatus.NotFound => ApiProblems.NotFound($"{resource.Title} '{id}'"),
+            DomainStatus.Conflict => ApiProblems.PreconditionFailed(result.Message!),
+            _ => ApiProblems.Invalid(result.Errors!),
+        };
+    }
+
+    private static async Task<IResult> VerifyAsync(HttpContext http, ConnectorCredentials connectors, TimeProvider clock, EntityResource resource, string id)
+    {
+        if (Deny(http, ApiPermissions.Operation.VerifyConnectors) is { } denied) return denied;
+        var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
+        if (body.Problem is not null) return body.Problem;
+        var errors = new DomainErrors();
+        string? Text(string name)
+        {
+            if (body.Value![name] is JsonValue v && v.TryGetValue<string>(out var s)) return s;
+            errors.Add(name, $"Send '{name}' as a string.", "required");
+            return null;
+        }
+        var property = Text("property");
+        var value = Text("value");
+        if (errors.Any) return ApiProblems.Invalid(errors);
+
+        var result = await connectors.VerifyAsync(ApiCaller.Actor(http), resource, id, property!, value!, http.RequestAborted);
+        return result.Status switch
+        {
+            DomainStatus.NotFound => ApiProblems.NotFound($"{resource.Title} '{id}'"),
+            DomainStatus.Invalid => ApiProblems.Invalid(result.Errors!),
+            _ => result.Value!.Result == VerificationResult.Refused
+                ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
+                : TypedResults.Ok(result.Value.Matches),
+        };
+    }
+
+    private static Ok<JsonObject> WithETag(HttpContext http, EntitySnapshot entity)
+    {
+        http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return TypedResults.Ok(ApiRepresentation.Of(entity));
+    }
+
+    internal static ProblemHttpResult? Deny(HttpContext http, ApiPermissions.Operation operation) =>
+        ApiPermissions.Allows(operation, ApiCaller.Roles(http))
+            ? null
+            : ApiProblems.Forbidden("Your role does not allow this operation.");
+}

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+
+namespace CredentialPortal.Api;
+
+/// <summary>
+/// <c>POST /auth/token</c>: <c>{"client_id","client_secret"}</c> (JSON or form fields) signs in with a login name and
+/// password; <c>{"refresh_token"}</c> renews. Unknown names and wrong passwords get the same 401.
+/// </summary>
+public static class TokenEndpoints
+{
+    public const string RateLimitPolicy = "token";
+
+    public static RouteGroupBuilder MapTokenEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/token", IssueAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithTags("Authentication")
+            .WithSummary("Get an access token with a login name and password, or renew one with a refresh token.")
+            .DisableAntiforgery();
+        return api;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(
+        HttpContext http, UserManager<PortalUser> users, SignInManager<PortalUser> signIn, PeopleCredentials people, AccountStamps stamps)
+    {
+        var fields = await ReadFieldsAsync(http);
+        if (fields.Problem is not null) return fields.Problem;
+        var form = fields.Values!;
+
+        if (form.TryGetValue("refresh_token", out var refreshToken) && !string.IsNullOrEmpty(refreshToken))
+        {
+            var principal = ApiAuthentication.ReadRefreshToken(http, refreshToken);
+            var user = principal is null ? null : await signIn.ValidateSecurityStampAsync(principal);
+            if (user is null || !user.Enabled)
+            {
+                return ApiProblems.Unauthorized("The refresh token is invalid or expired, or the account changed. Sign in again.");
+            }
+            return TypedResults.Ok(ApiAuthentication.Issue(http, await signIn.CreateUserPrincipalAsync(user)));
+        }
+
+        form.TryGetValue("client_id", out var loginName);
+        form.TryGetValue("client_secret", out var password);
+        if (string.IsNullOrEmpty(loginName) || string.IsNullOrEmpty(password))
+        {
+            return ApiProblems.BadRequest("Send client_id and client_secret (or refresh_token), as JSON or form fields.");
+        }
+
+        const string refused = "The client id or secret is incorrect, or the account may not sign in.";
+        var account = await users.FindByNameAsync(loginName);
+        var actor = new Actor(account?.Id, account?.LoginName ?? loginName[..Math.Min(loginName.Length, 64)], Door.API,
+            http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
+        if (account is null)
+        {
+            people.SpendPasswordCheckTime(password);
+            await people.RecordSignInAsync(actor, null, succeeded: false, "unknown login name");
+            return ApiProblems.Unauthorized(refused);
+        }
+        var result = await signIn.CheckPasswordSignInAsync(account, password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            var reason = result.IsLockedOut ? "account locked out" : result.IsNotAllowed ? "account disabled" : "wrong password";
+            await people.RecordSignInAsync(actor, account.Id, succeeded: false, reason);
+            return ApiProblems.Unauthorized(result.IsLockedOut
+                ? "Too many failed sign-ins: the account is locked for a while."
+                : refused);
+        }
+        stamps.Invalidate(account.Id); // a successful sign-in may have rehashed the password (new stamp)
+        await people.RecordSignInAsync(actor, account.Id, succeeded: true);
+        return TypedResults.Ok(ApiAuthentication.Issue(http, await signIn.CreateUserPrincipalAsync(account)));
+    }
+
+    private static async Task<(Dictionary<string, string>? Values, ProblemHttpResult? Problem)> ReadFieldsAsync(HttpContext http)
+    {
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            return (form.ToDictionary(f => f.Key, f => f.Value.ToString()), null);
+        }
+        var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
+        if (body.Problem is not null) return (null, (ProblemHttpResult)body.Problem);
+        var values = new Dictionary<string, string>();
+        foreach (var (key, node) in body.Value!)
+        {
+            if (node is JsonValue v && v.TryGetValue<string>(out var text)) values[key] = text;
+            else if (node is not null) return (null, ApiProblems.BadRequest($"'{key}' must be a string."));
+        }
+        return (values, null);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CredentialPortal.Domain;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Users;
+using CredentialPortal.Domain.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CredentialPortal.Api;
+
+/// <summary><c>/users</c>: people's accounts. Local users' passwords can be set and verified; AD-synchronised ones are read-only.</summary>
+public static class UserEndpoints
+{
+    public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/users").WithTags("Users");
+        group.MapGet("/", ListAsync).WithSummary("List users (public properties only).");
+        group.MapGet("/{id}", GetAsync).WithSummary("Get one user.");
+        group.MapPatch("/{id}", PatchAsync).WithSummary("Change displayName, email or password (local users), all or nothing.");
+        group.MapPost("/{id}/password/verify", VerifyAsync)
+            .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
+            .WithSummary("Check a plain password (the raw request body) against the user's: true or false.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(HttpContext http, PeopleCredentials people, int? offset, int? limit, string? search)
+    {
+        if (CredentialEntityEndpoints.Deny(http, ApiPermissions.Operation.ReadUsers) is { } denied) return denied;
+        if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
+        var (items, total) = await people.ListAsync(search, offset ?? 0, limit ?? Domain.Connectors.ConnectorCredentials.DefaultPageSize, http.RequestAborted);
+        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(new JsonArray(items.Select(u => (JsonNode)ApiRepresentation.Of(u)).ToArray()));
+    }
+
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(HttpContext http, PeopleCredentials people, string id)
+    {
+        if (CredentialEntityEndpoints.Deny(http, ApiPermissions.Operation.ReadUsers) is { } denied) return denied;
+        var user = ParseId(id) is { } key ? await people.GetAsync(key, http.RequestAborted) : null;
+        if (user is null) return ApiProblems.NotFound($"User '{id}'");
+        http.Response.Headers.ETag = ApiBody.ETag(user.Version);
+        return TypedResults.Ok(ApiRepresentation.Of(user));
+    }
+
+    private static async Task<IResult> PatchAsync(HttpContext http, PeopleCredentials people, string id)
+    {
+        if (CredentialEntityEndpoints.Deny(http, ApiPermissions.Operation.ChangeUsers) is { } denied) return denied;
+        var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: true);
+        if (body.Problem is not null) return body.Problem;
+        var notAllowed = ApiPermissions.UserPropertiesDenied(ApiCaller.Roles(http), body.Value!.Select(p => p.Key));
+        if (notAllowed.Count > 0)
+        {
+            return ApiProblems.Forbidden($"Your role may change a user's password only, not: {string.Join(", ", notAllowed)}.");
+        }
+        if (ParseId(id) is not { } key) return ApiProblems.NotFound($"User '{id}'");
+
+        var result = await people.PatchAsync(ApiCaller.Actor(http), key, body.Value!.ToDictionary(p => p.Key, p => p.Value), ApiBody.IfMatch(http.Request), http.RequestAborted);
+        switch (result.Status)
+        {
+            case DomainStatus.Ok:
+                http.Response.Headers.ETag = ApiBody.ETag(result.Value!.Version);
+                return TypedResults.Ok(ApiRepresentation.Of(result.Value));
+            case DomainStatus.NotFound:
+                return ApiProblems.NotFound($"User '{id}'");
+            case DomainStatus.Conflict:
+                return ApiProblems.PreconditionFailed(result.Message!);
+            default:
+                return ApiProblems.Invalid(result.Errors!);
+        }
+    }
+
+    private static async Task<IResult> VerifyAsync(HttpContext http, PeopleCredentials people, TimeProvider clock, string id)
+    {
+        if (CredentialEntityEndpoints.Deny(http, ApiPermissions.Operation.VerifyUsers) is { } denied) return denied;
+        var text = await ApiBody.ReadTextAsync(http);
+        if (text.Problem is not null) return text.Problem;
+        var password = text.Value!;
+        if (ApiBody.IsJson(http.Request, allowMergePatch: false))
+        {
+            // As JSON the body must be a string: "new plain password".
+            try
+            {
+                password = JsonSerializer.Deserialize<string>(password) ?? throw new JsonException();
+            }
+            catch (JsonException)
+            {
+                return ApiProblems.BadRequest("With Content-Type application/json the body must be a JSON string; or send the password as plain text.");
+            }
+        }
+        else if (password.EndsWith('\n'))
+        {
+            // Tools that send a file add one line break; a password never ends with one.
+            password = password.EndsWith("\r\n", StringComparison.Ordinal) ? password[..^2] : password[..^1];
+        }
+        if (password.Length == 0) return ApiProblems.BadRequest("Send the plain password as the request body.");
+        if (ParseId(id) is not { } key) return ApiProblems.NotFound($"User '{id}'");
+
+        var result = await people.VerifyAsync(ApiCaller.Actor(http), key, password, http.RequestAborted);
+        if (result.Status == DomainStatus.NotFound) return ApiProblems.NotFound($"User '{id}'");
+        return result.Value!.Result == VerificationResult.Refused
+            ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
+            : TypedResults.Ok(result.Value.Matches);
+    }
+
+    private static int? ParseId(string id) =>
+        int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key) && key > 0 ? key : null;
+}

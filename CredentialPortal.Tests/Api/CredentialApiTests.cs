@@ -237,5 +237,73 @@ public class CredentialApiTests : IClassFixture<CredentialApiTests.Host>
         Assert.True(bodies.Length > 20);
         Assert.DoesNotContain(bodies, b => b.Contains(marker));
         Assert.DoesNotContain(bodies, b => b.Contains("PasswordHash") || b.Contains("AQAAAA") || b.Contains("CfDJ8"));
+
+        // Request logs carry neither bodies nor the Authorization header.
+        var logs = Factory.Logs.Text;
+        Assert.DoesNotContain(marker, logs);
+        Assert.DoesNotContain(api.Client.DefaultRequestHeaders.Authorization!.Parameter!, logs);
+        Assert.DoesNotContain(PortalAppFactory.DemoPassword, logs);
+    }
+
+    [Fact]
+    public async Task Changes_through_the_api_are_audited_with_door_api_or_cli()
+    {
+        var api = await As("integrator");
+        await api.PatchAsync("adSyncProfiles/8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44", """{ "clientSecret": "rotated by the vault" }""");
+        await api.SendAsync(HttpMethod.Patch, "adSyncProfiles/8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44", """{ "clientSecret": "rotated by the cli" }""",
+            configure: r => r.Headers.Add("X-Credential-Client", "unify"));
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortal.Data.PortalDbContext>();
+        var records = db.AuditRecords.Where(r => r.EntityId == "8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44" && r.ActorName == "integrator").ToList();
+        Assert.Equal(["API", "CLI"], records.Select(r => r.Door.ToString()));
+        Assert.All(records, r => Assert.Equal("clientSecret", r.Properties));
+    }
+}
+
+public class OpenApiDocumentTests(CredentialApiTests.Host host) : IClassFixture<CredentialApiTests.Host>
+{
+    [Fact]
+    public async Task The_document_describes_every_catalog_type_with_write_only_secrets()
+    {
+        var response = await host.Factory.CreateClient().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/verba/restapi/v1/storageTargets/{id}", paths);
+        Assert.Contains("/verba/restapi/v1/users/{id}/password/verify", paths);
+        Assert.Contains("/verba/restapi/v1/auth/token", paths);
+        Assert.DoesNotContain(paths, p => !p.StartsWith("/verba/restapi/v1/"));
+
+        var s3 = document["components"]!["schemas"]!["storageTargets.amazon_s3"]!["properties"]!;
+        Assert.True((bool)s3["secretAccessKey"]!["writeOnly"]!);
+        Assert.True((bool)s3["bucket"]!["readOnly"]!);
+        Assert.Null(s3["accessKeyId"]!["readOnly"]);
+        Assert.Equal(["compliance", "governance"], s3["objectLockMode"]!["enum"]!.AsArray().Select(v => (string)v!));
+        foreach (var type in CredentialPortal.Domain.Catalog.EntityCatalog.Resources.SelectMany(r => r.Types))
+        {
+            Assert.NotNull(document["components"]!["schemas"]![$"{type.Resource.Name}.{type.Name}"]);
+        }
+    }
+}
+
+public class ApiRateLimitTests
+{
+    [Fact]
+    public async Task The_token_endpoint_is_rate_limited_per_client()
+    {
+        using var factory = new PortalAppFactory(overrides: new Dictionary<string, string?> { ["Api:TokenRequestsPerMinute"] = "3" });
+        var client = factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await ApiSession.RequestTokenAsync(client, "integrator", "wrong password " + i)).StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized,
+            HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        var limited = await ApiSession.RequestTokenAsync(client, "integrator", PortalAppFactory.DemoPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        Assert.True(limited.Headers.Contains("Retry-After"));
     }
 }

@@ -22,6 +22,7 @@ public static class ApiEndpoints
         });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
         services.AddApiAuthentication();
+        services.AddCredentialApiDocument();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -84,6 +85,8 @@ public static class ApiEndpoints
             .AddEndpointFilter(ApiAuthentication.RequireCurrentAccount);
         secured.MapUserEndpoints();
         secured.MapCredentialEntityEndpoints();
+
+        endpoints.MapOpenApi(OpenApiDocumentation.DocumentPath).AllowAnonymous();
 
         // Anything else under the base path is an API 404, not the portal's page.
         api.MapFallback(() => ApiProblems.NotFound("This API path")).AllowAnonymous();

@@ -39,6 +39,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             u.Property(x => x.Source).HasConversion<string>().HasMaxLength(32);
             u.HasIndex(x => x.DisplayName);
             u.HasIndex(x => x.LastPasswordChange);
+            // Stored as a number so "locked now" can be filtered and sorted in SQL (SQLite cannot compare DateTimeOffset text).
+            u.Property(x => x.LockoutEnd).HasConversion(new DateTimeOffsetToBinaryConverter());
+            u.HasIndex(x => x.LockoutEnd);
+            u.HasIndex(x => x.Enabled);
         });
 
         // One table per resource, one discriminator value per catalog type: a new type needs no change here.

@@ -38,6 +38,8 @@ public static class DomainServices
         services.AddSingleton<AccountStamps>();
         services.AddSingleton<CredentialInventory>();
         services.AddSingleton<CredentialAge>();
+        services.AddSingleton<CredentialHealth>();
+        services.AddSingleton<AuditQueries>();
 
         // Identity's hasher and normaliser are stateless: singletons, so the singleton domain services can use them.
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>());

@@ -383,8 +383,8 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTimeOffset?>("LockoutEnd")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("LockoutEnd")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -422,7 +422,11 @@ namespace CredentialPortal.Data.Migrations
 
                     b.HasIndex("DisplayName");
 
+                    b.HasIndex("Enabled");
+
                     b.HasIndex("LastPasswordChange");
+
+                    b.HasIndex("LockoutEnd");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");

@@ -13,6 +13,12 @@ public static class PortalPolicies
     public const string ViewCredentials = nameof(ViewCredentials);
     public const string ViewAudit = nameof(ViewAudit);
     public const string ManageSettings = nameof(ManageSettings);
+    /// <summary>Change connector credentials (edit, rotate) and verify them.</summary>
+    public const string ManageCredentials = nameof(ManageCredentials);
+    /// <summary>Set or reset a person's password, unlock them, verify their password.</summary>
+    public const string ResetPasswords = nameof(ResetPasswords);
+    /// <summary>Edit people's public fields, roles, enabled flag.</summary>
+    public const string ManageUsers = nameof(ManageUsers);
 
     public static IReadOnlyDictionary<string, string[]> RolesByPolicy { get; } = new Dictionary<string, string[]>
     {
@@ -21,6 +27,9 @@ public static class PortalPolicies
         [ViewCredentials] = [PortalRoles.Administrator, PortalRoles.Auditor],
         [ViewAudit] = [PortalRoles.Administrator, PortalRoles.Auditor],
         [ManageSettings] = [PortalRoles.Administrator],
+        [ManageCredentials] = [PortalRoles.Administrator],
+        [ResetPasswords] = [PortalRoles.Administrator, PortalRoles.Helpdesk],
+        [ManageUsers] = [PortalRoles.Administrator],
     };
 
     public static bool Allows(string policy, IEnumerable<string> roles) =>

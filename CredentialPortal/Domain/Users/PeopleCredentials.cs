@@ -51,23 +51,131 @@ public sealed class PeopleCredentials(
     public const string PasswordProperty = "password";
 
     /// <summary>People by id, optionally filtered by a case-insensitive search of login name, display name and email.</summary>
-    public async Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(string? search, int offset, int limit, CancellationToken cancellationToken = default)
+    public Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(string? search, int offset, int limit, CancellationToken cancellationToken = default) =>
+        ListAsync(new UserQuery(Search: search), offset, limit, cancellationToken);
+
+    /// <summary>One page of people, filtered and sorted in the database (indexed columns; no full-table reads).</summary>
+    public async Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(UserQuery filter, int offset, int limit, CancellationToken cancellationToken = default)
     {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, Connectors.ConnectorCredentials.MaxPageSize);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         IQueryable<PortalUser> query = db.Users.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
+        if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = SearchPattern.Contains(search);
+            var pattern = SearchPattern.Contains(filter.Search);
             query = query.Where(u => EF.Functions.Like(u.UserName!, pattern, SearchPattern.EscapeCharacter)
                 || EF.Functions.Like(u.DisplayName, pattern, SearchPattern.EscapeCharacter)
                 || EF.Functions.Like(u.Email!, pattern, SearchPattern.EscapeCharacter));
         }
+        if (filter.Source is SourceLocal) query = query.Where(u => u.Source == UserSource.Local);
+        if (filter.Source is SourceActiveDirectory) query = query.Where(u => u.Source == UserSource.ActiveDirectory);
+        if (filter.Enabled is { } enabled) query = query.Where(u => u.Enabled == enabled);
+        var now = clock.GetUtcNow();
+        if (filter.LockedOut == true) query = query.Where(u => u.LockoutEnd != null && u.LockoutEnd > now);
+        if (filter.LockedOut == false) query = query.Where(u => u.LockoutEnd == null || u.LockoutEnd <= now);
+
         var total = await query.CountAsync(cancellationToken);
-        var users = await query.OrderBy(u => u.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        query = (filter.SortBy, filter.Descending) switch
+        {
+            ("loginName", false) => query.OrderBy(u => u.NormalizedUserName).ThenBy(u => u.Id),
+            ("loginName", true) => query.OrderByDescending(u => u.NormalizedUserName).ThenBy(u => u.Id),
+            ("displayName", false) => query.OrderBy(u => u.DisplayName).ThenBy(u => u.Id),
+            ("displayName", true) => query.OrderByDescending(u => u.DisplayName).ThenBy(u => u.Id),
+            ("lastPasswordChange", false) => query.OrderBy(u => u.LastPasswordChange).ThenBy(u => u.Id),
+            ("lastPasswordChange", true) => query.OrderByDescending(u => u.LastPasswordChange).ThenBy(u => u.Id),
+            (_, true) => query.OrderByDescending(u => u.Id),
+            _ => query.OrderBy(u => u.Id),
+        };
+        var users = await query.Skip(offset).Take(limit).ToListAsync(cancellationToken);
         return (users.Select(Snapshot).ToList(), total);
     }
+
+    /// <summary>The roles a person holds.</summary>
+    public async Task<IReadOnlyList<string>> GetRolesAsync(int id, CancellationToken cancellationToken = default) =>
+        (await stamps.GetAsync(id, cancellationToken))?.Roles ?? [];
+
+    /// <summary>Ends a login lockout (too many wrong sign-ins) early.</summary>
+    public Task<DomainResult<UserSnapshot>> UnlockAsync(Actor actor, int id, CancellationToken cancellationToken = default) =>
+        ChangeAccountAsync(actor, id, AuditActions.Unlocked, ["lockoutEnd"], user =>
+        {
+            if (user.LockoutEnd is not { } end || end <= clock.GetUtcNow()) return "This account is not locked.";
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Enables or disables an account; disabling ends its portal sessions and API tokens at once.</summary>
+    public Task<DomainResult<UserSnapshot>> SetEnabledAsync(Actor actor, int id, bool enabled, CancellationToken cancellationToken = default) =>
+        ChangeAccountAsync(actor, id, AuditActions.Update, ["enabled"], user =>
+        {
+            if (user.Enabled == enabled) return enabled ? "The account is already enabled." : "The account is already disabled.";
+            if (!enabled && actor.UserId == user.Id) return "You cannot disable your own account.";
+            user.Enabled = enabled;
+            user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+            return null;
+        }, cancellationToken, changes: enabled ? [("enabled", false, true)] : [("enabled", true, false)]);
+
+    /// <summary>Replaces a person's roles; the change revokes their sessions and tokens (new security stamp).</summary>
+    public async Task<DomainResult<UserSnapshot>> SetRolesAsync(Actor actor, int id, IReadOnlyCollection<string> roles, CancellationToken cancellationToken = default)
+    {
+        var unknown = roles.Except(Access.PortalRoles.All).ToList();
+        if (unknown.Count > 0) return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add("roles", $"Unknown role: {string.Join(", ", unknown)}.", "unknown_role"));
+        if (actor.UserId == id && !roles.Contains(Access.PortalRoles.Administrator))
+        {
+            return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add("roles", "You cannot remove the Administrator role from yourself.", "self"));
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null) return DomainResult<UserSnapshot>.NotFound();
+        var roleIds = await db.Roles.Where(r => roles.Contains(r.Name!)).ToDictionaryAsync(r => r.Id, r => r.Name!, cancellationToken);
+        var current = await db.UserRoles.Where(ur => ur.UserId == id).ToListAsync(cancellationToken);
+        var before = await db.Roles.Where(r => current.Select(c => c.RoleId).Contains(r.Id)).Select(r => r.Name!).OrderBy(n => n).ToListAsync(cancellationToken);
+        var after = roleIds.Values.OrderBy(n => n).ToList();
+        if (before.SequenceEqual(after)) return DomainResult<UserSnapshot>.Ok(Snapshot(user));
+        db.UserRoles.RemoveRange(current.Where(c => !roleIds.ContainsKey(c.RoleId)));
+        foreach (var roleId in roleIds.Keys.Where(r => current.All(c => c.RoleId != r)))
+        {
+            db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<int> { UserId = id, RoleId = roleId });
+        }
+        user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, "users", Key(user), ["roles"],
+            new Dictionary<string, (object?, object?)> { ["roles"] = (string.Join(", ", before), string.Join(", ", after)) })], cancellationToken);
+        stamps.Invalidate(id);
+        return DomainResult<UserSnapshot>.Ok(Snapshot(user));
+    }
+
+    /// <summary>A signed-in person changes their own password: the current one must match, the new one must pass the policy.</summary>
+    public async Task<DomainResult<UserSnapshot>> ChangeOwnPasswordAsync(Actor actor, string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        if (actor.UserId is not { } id) return DomainResult<UserSnapshot>.NotFound();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null) return DomainResult<UserSnapshot>.NotFound();
+        if (user.PasswordHash is null || hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        {
+            return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add("currentPassword", "The current password is not correct.", "wrong_password"));
+        }
+        return await SetPasswordAsync(actor, id, newPassword, cancellationToken);
+    }
+
+    private async Task<DomainResult<UserSnapshot>> ChangeAccountAsync(
+        Actor actor, int id, string action, string[] properties, Func<PortalUser, string?> change, CancellationToken cancellationToken,
+        (string Name, object? Old, object? New)[]? changes = null)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null) return DomainResult<UserSnapshot>.NotFound();
+        if (change(user) is { } refusal) return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add(properties[0], refusal, "refused"));
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        await audit.CommitAsync(db, [audit.Describe(actor, action, "users", Key(user), properties,
+            changes?.ToDictionary(c => c.Name, c => (c.Old, c.New)))], cancellationToken);
+        stamps.Invalidate(id);
+        return DomainResult<UserSnapshot>.Ok(Snapshot(user));
+    }
+
+    private static string Key(PortalUser user) => user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<UserSnapshot?> GetAsync(int id, CancellationToken cancellationToken = default)
     {
@@ -271,6 +379,15 @@ public sealed class PeopleCredentials(
             LoginLockedOut = user.LockoutEnd is { } end && end > clock.GetUtcNow(),
         };
 }
+
+/// <summary>Filters and sort order for the people list (portal grid, API).</summary>
+public sealed record UserQuery(
+    string? Search = null,
+    string? Source = null,
+    bool? Enabled = null,
+    bool? LockedOut = null,
+    string SortBy = "id",
+    bool Descending = false);
 
 /// <summary>A person's editable public fields, validated together.</summary>
 public sealed record PersonFields(string DisplayName, string? Email)

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CredentialPortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122135953_InitialSchema")]
+    [Migration("20261122142339_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -386,8 +386,8 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTimeOffset?>("LockoutEnd")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("LockoutEnd")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -425,7 +425,11 @@ namespace CredentialPortal.Data.Migrations
 
                     b.HasIndex("DisplayName");
 
+                    b.HasIndex("Enabled");
+
                     b.HasIndex("LastPasswordChange");
+
+                    b.HasIndex("LockoutEnd");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");

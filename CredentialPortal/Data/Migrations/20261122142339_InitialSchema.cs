@@ -90,7 +90,7 @@ namespace CredentialPortal.Data.Migrations
                     PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
                     PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
                     TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnd = table.Column<long>(type: "INTEGER", nullable: true),
                     LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
@@ -424,9 +424,19 @@ namespace CredentialPortal.Data.Migrations
                 column: "DisplayName");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_Enabled",
+                table: "AspNetUsers",
+                column: "Enabled");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_LastPasswordChange",
                 table: "AspNetUsers",
                 column: "LastPasswordChange");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_LockoutEnd",
+                table: "AspNetUsers",
+                column: "LockoutEnd");
 
             migrationBuilder.CreateIndex(
                 name: "UserNameIndex",

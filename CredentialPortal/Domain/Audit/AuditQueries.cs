@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using CredentialPortal.Data;
+using CredentialPortal.Domain.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Domain.Audit;
+
+/// <summary>Filters for the change history (portal grid, CSV export, an entity's own history).</summary>
+public sealed record AuditQuery(
+    string? Actor = null,
+    string? EntityType = null,
+    string? EntityId = null,
+    Door? Door = null,
+    string? Action = null,
+    DateTime? FromUtc = null,
+    DateTime? ToUtc = null);
+
+/// <summary>Filters for verification attempts.</summary>
+public sealed record VerificationQuery(string? Actor = null, VerificationResult? Result = null, DateTime? FromUtc = null, DateTime? ToUtc = null);
+
+/// <summary>Reading the audit log and verification attempts: pages newest first, and CSV export of a filtered set.</summary>
+public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, AuditTrail trail)
+{
+    public const int MaxExportRows = 100_000;
+
+    public async Task<(IReadOnlyList<AuditRecord> Items, int Total)> ListAsync(AuditQuery query, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var filtered = Filter(db.AuditRecords.AsNoTracking(), query);
+        var total = await filtered.CountAsync(cancellationToken);
+        var items = await filtered.OrderByDescending(r => r.Sequence).Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    public async Task<(IReadOnlyList<VerificationAttempt> Items, int Total)> ListVerificationsAsync(VerificationQuery query, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        IQueryable<VerificationAttempt> attempts = db.VerificationAttempts.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            var pattern = SearchPattern.Contains(query.Actor);
+            attempts = attempts.Where(a => EF.Functions.Like(a.ActorName, pattern, SearchPattern.EscapeCharacter));
+        }
+        if (query.Result is { } result) attempts = attempts.Where(a => a.Result == result);
+        if (query.FromUtc is { } from) attempts = attempts.Where(a => a.At >= from);
+        if (query.ToUtc is { } to) attempts = attempts.Where(a => a.At < to);
+        var total = await attempts.CountAsync(cancellationToken);
+        var items = await attempts.OrderByDescending(a => a.Id).Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    public async Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await trail.VerifyChainAsync(db, cancellationToken);
+    }
+
+    /// <summary>The filtered records as CSV (oldest first), with spreadsheet formulas neutralised.</summary>
+    public async Task<string> ExportCsvAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var csv = new StringBuilder();
+        csv.AppendLine("sequence,occurredAtUtc,actor,door,action,entityType,entityId,properties,changes,outcome,clientAddress,correlationId,hash");
+        await foreach (var r in Filter(db.AuditRecords.AsNoTracking(), query).OrderBy(r => r.Sequence).Take(MaxExportRows).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            csv.AppendJoin(',', new[]
+            {
+                r.Sequence.ToString(CultureInfo.InvariantCulture), r.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                r.ActorName, r.Door.ToString(), r.Action, r.EntityType, r.EntityId, r.Properties, r.Changes, r.Outcome, r.ClientAddress, r.CorrelationId, r.Hash,
+            }.Select(CsvCell)).AppendLine();
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>
+    /// One CSV cell: quoted when needed, and a leading <c>= + - @</c>, tab or carriage return is prefixed with an
+    /// apostrophe so a spreadsheet shows text instead of running a formula (OWASP CSV injection).
+    /// </summary>
+    public static string CsvCell(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+
+    private static IQueryable<AuditRecord> Filter(IQueryable<AuditRecord> records, AuditQuery query)
+    {
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            var pattern = SearchPattern.Contains(query.Actor);
+            records = records.Where(r => EF.Functions.Like(r.ActorName, pattern, SearchPattern.EscapeCharacter));
+        }
+        if (!string.IsNullOrWhiteSpace(query.EntityType)) records = records.Where(r => r.EntityType == query.EntityType);
+        if (!string.IsNullOrWhiteSpace(query.EntityId)) records = records.Where(r => r.EntityId == query.EntityId);
+        if (query.Door is { } door) records = records.Where(r => r.Door == door);
+        if (!string.IsNullOrWhiteSpace(query.Action)) records = records.Where(r => r.Action == query.Action);
+        if (query.FromUtc is { } from) records = records.Where(r => r.OccurredAt >= from);
+        if (query.ToUtc is { } to) records = records.Where(r => r.OccurredAt < to);
+        return records;
+    }
+}

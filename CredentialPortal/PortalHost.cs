@@ -97,6 +97,8 @@ public static class PortalHost
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, PortalAuthenticationStateProvider>();
         services.AddRadzenComponents();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CredentialPortal.Components.Shared.PortalActor>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 

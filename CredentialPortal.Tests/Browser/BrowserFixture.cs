@@ -63,6 +63,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
         playwright?.Dispose();
+        // The portal's log of the browser run, for reading when a browser test fails.
+        await File.WriteAllTextAsync(Path.Combine(OutputDirectory, "..", "browser-portal.log"), Portal.Logs.Text);
         Portal.Dispose();
     }
 }

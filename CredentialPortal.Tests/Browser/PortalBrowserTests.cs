@@ -35,7 +35,7 @@ public class PortalBrowserTests(BrowserFixture browser)
         // Navigate by the menu: client-side routing, same window.
         await page.GetByTestId("portal-nav").GetByText("Storage targets").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Storage targets" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("Not built yet.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("entity-link")).ToHaveCountAsync(4);
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
     }
 

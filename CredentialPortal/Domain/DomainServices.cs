@@ -29,6 +29,12 @@ public static class DomainServices
             }
         }
 
+        // Validation messages name fields by their catalog labels ("Access key id"), as the forms do.
+        ValidatorOptions.Global.DisplayNameResolver = (type, member, _) =>
+            member is null ? null
+            : Catalog.EntityCatalog.Resources.SelectMany(r => r.Types).FirstOrDefault(t => t.ClrType == type)?
+                .Properties.FirstOrDefault(p => p.Property.Name == member.Name)?.Label;
+
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SecuritySettingsStore>();

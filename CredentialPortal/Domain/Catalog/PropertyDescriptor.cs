@@ -77,7 +77,8 @@ public sealed class PropertyDescriptor
             return false;
         }
 
-        var element = json.GetValue<JsonElement>();
+        // Works for parsed and for constructed nodes (JsonValue.Create) alike.
+        var element = JsonSerializer.SerializeToElement(json);
         switch (Kind)
         {
             case ValueKind.Text when element.ValueKind == JsonValueKind.String:

@@ -61,6 +61,11 @@ public static class PasswordPolicy
         return violations;
     }
 
+    /// <summary>zxcvbn's strength estimate, 0 (very weak) to 4 (very strong), for live feedback.</summary>
+    public static int StrengthScore(string candidate, string? loginName) =>
+        candidate.Length is 0 or > 256 ? (candidate.Length > 256 ? 4 : 0)
+            : new Zxcvbn.Zxcvbn().EvaluatePassword(candidate, string.IsNullOrEmpty(loginName) ? [] : [loginName]).Score;
+
     public static int CharacterClasses(string candidate) =>
         (candidate.Any(char.IsLower) ? 1 : 0) + (candidate.Any(char.IsUpper) ? 1 : 0)
         + (candidate.Any(char.IsDigit) ? 1 : 0) + (candidate.Any(c => !char.IsLetterOrDigit(c)) ? 1 : 0);

@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CredentialPortal.Tests.Browser;
+
+/// <summary>The persona flows of the portal, in Chromium.</summary>
+[Collection(BrowserCollection.Name)]
+public class CredentialFlowsBrowserTests(BrowserFixture browser)
+{
+    private static string Shot(string name) => Path.Combine(BrowserFixture.OutputDirectory, name);
+
+    [Fact]
+    public async Task Admin_rotates_storage_target_11_and_verifies_the_new_secret()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
+        await page.WaitForURLAsync(new Regex("/$"));
+        await page.GotoAsync("/storage-targets/11");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Amazon S3", Exact = true })).ToBeVisibleAsync();
+
+        // The form comes from the catalog: S3 fields, only the access key id editable.
+        await page.GetByTestId("entity-edit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-accessKeyId")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("value-bucket")).ToHaveTextAsync("bucket name");
+        await Assertions.Expect(page.GetByTestId("input-bucket")).ToHaveCountAsync(0);
+        await page.GetByTestId("input-accessKeyId").FillAsync("bad key with spaces");
+        await page.GetByTestId("entity-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("error-accessKeyId")).ToContainTextAsync("spaces");
+        await Assertions.Expect(page.GetByTestId("input-accessKeyId")).ToHaveValueAsync("bad key with spaces"); // input kept
+        await page.ScreenshotAsync(new() { Path = Shot("storage-target-edit-1280.png"), FullPage = true });
+        await page.GetByTestId("input-accessKeyId").FillAsync("AKIAPORTALROTATION01");
+        await page.GetByTestId("entity-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("value-accessKeyId")).ToHaveTextAsync("AKIAPORTALROTATION01");
+
+        // Rotate: type twice, save.
+        await page.GetByTestId("rotate-secretAccessKey").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByTestId("secret-new").FillAsync("rotated-in-the-portal-2026");
+        await dialog.GetByTestId("secret-confirm").FillAsync("rotated-in-the-portal-2026");
+        await dialog.GetByTestId("secret-save").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("secret-saved")).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.GetByTestId("one-time-secret")).ToHaveCountAsync(0); // typed, not generated: nothing to show
+        await dialog.GetByTestId("secret-close").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("secret-state-secretAccessKey")).ToContainTextAsync("just now");
+
+        // Verify: the new value matches, another does not.
+        await page.GetByTestId("verify-secretAccessKey").ClickAsync();
+        dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByTestId("verify-value").FillAsync("rotated-in-the-portal-2026");
+        await dialog.GetByTestId("verify-submit").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("verify-outcome")).ToContainTextAsync("Matches");
+        await dialog.GetByTestId("verify-value").FillAsync("something else");
+        await dialog.GetByTestId("verify-submit").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("verify-outcome")).ToContainTextAsync("Does not match");
+        await page.Keyboard.PressAsync("Escape");
+
+        await Assertions.Expect(page.GetByTestId("entity-history").GetByTestId("audit-row").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("entity-history")).ToContainTextAsync("secret-rotated");
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CredentialPortal.Tests.Browser;
@@ -58,5 +59,49 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByTestId("entity-history").GetByTestId("audit-row").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("entity-history")).ToContainTextAsync("secret-rotated");
+    }
+
+    [Fact]
+    public async Task Helpdesk_resets_user_16_with_a_generated_password_and_sees_it_once()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
+        await page.WaitForURLAsync(new Regex("/$"));
+        await page.GetByTestId("portal-nav").GetByText("Users").ClickAsync();
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await page.GetByTestId("user-search").FillAsync("gabor");
+        await Assertions.Expect(page.GetByTestId("user-link")).ToHaveCountAsync(1);
+        await page.GetByTestId("user-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-login")).ToHaveTextAsync("gabor.toth");
+
+        // Helpdesk: reset and verify, nothing else.
+        await Assertions.Expect(page.GetByTestId("user-edit")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("edit-roles")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("toggle-enabled")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("reset-password").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        // Live policy feedback while typing.
+        await dialog.GetByTestId("secret-new").PressSequentiallyAsync("gabor.toth");
+        await Assertions.Expect(dialog.GetByTestId("policy-violations")).ToContainTextAsync("login name");
+        await Assertions.Expect(dialog.GetByTestId("policy-violations")).ToContainTextAsync("at least 12");
+        await Assertions.Expect(dialog.GetByTestId("secret-save")).ToBeDisabledAsync();
+
+        await dialog.GetByTestId("secret-generate").ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("policy-ok")).ToBeVisibleAsync();
+        await dialog.GetByTestId("secret-save").ClickAsync();
+        var shown = dialog.GetByTestId("one-time-secret-value");
+        await Assertions.Expect(shown).ToBeVisibleAsync();
+        await Assertions.Expect(dialog).ToContainTextAsync("cannot be shown again");
+        var generated = await shown.InnerTextAsync();
+        Assert.Equal(32, generated.Length);
+        await dialog.GetByTestId("secret-close").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-password-changed")).ToContainTextAsync("just now");
+        Assert.DoesNotContain(generated, await page.ContentAsync());
+
+        // The shown value is the password now.
+        var people = browser.Portal.Services.GetRequiredService<CredentialPortal.Domain.Users.PeopleCredentials>();
+        var outcome = await people.VerifyAsync(new(null, "test", CredentialPortal.Domain.Audit.Door.System), 16, generated);
+        Assert.True(outcome.Value!.Matches);
     }
 }

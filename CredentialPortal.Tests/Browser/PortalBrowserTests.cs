@@ -19,6 +19,8 @@ public class PortalBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("admin");
         await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(5);
         await BrowserFixture.WaitForInteractivityAsync(page);
+        // The chart draws once the browser has measured it.
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=age-chart] svg path').length > 12");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.OutputDirectory, "dashboard-1280.png"), FullPage = true });
 
         // A marker on window survives only if no full page load happens.

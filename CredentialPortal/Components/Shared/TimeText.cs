@@ -5,6 +5,8 @@ public static class TimeText
 {
     public static string Utc(DateTime? value) => value is { } v ? v.ToString("yyyy-MM-dd HH:mm") + " UTC" : "never";
 
+    public static string Utc(DateTime value) => Utc((DateTime?)value);
+
     public static string Utc(DateTimeOffset value) => Utc((DateTime?)value.UtcDateTime);
 
     public static string Ago(DateTime? value, DateTime now)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CredentialPortal.Tests.Infrastructure;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -11,8 +12,16 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
 {
     private static string Shot(string name) => Path.Combine(BrowserFixture.OutputDirectory, name);
 
+    /// <summary>The three personas in order: the auditor reviews what the administrator and the helpdesk did.</summary>
     [Fact]
-    public async Task Admin_rotates_storage_target_11_and_verifies_the_new_secret()
+    public async Task Admin_rotates_helpdesk_resets_and_the_auditor_reviews_both()
+    {
+        await Admin_rotates_storage_target_11_and_verifies_the_new_secret();
+        var generated = await Helpdesk_resets_user_16_with_a_generated_password_and_sees_it_once();
+        await Auditor_finds_both_changes_exports_them_and_cannot_edit(generated);
+    }
+
+    private async Task Admin_rotates_storage_target_11_and_verifies_the_new_secret()
     {
         var page = await browser.NewPageAsync();
         await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
@@ -61,8 +70,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("entity-history")).ToContainTextAsync("secret-rotated");
     }
 
-    [Fact]
-    public async Task Helpdesk_resets_user_16_with_a_generated_password_and_sees_it_once()
+    private async Task<string> Helpdesk_resets_user_16_with_a_generated_password_and_sees_it_once()
     {
         var page = await browser.NewPageAsync();
         await browser.SignInAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
@@ -103,5 +111,53 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         var people = browser.Portal.Services.GetRequiredService<CredentialPortal.Domain.Users.PeopleCredentials>();
         var outcome = await people.VerifyAsync(new(null, "test", CredentialPortal.Domain.Audit.Door.System), 16, generated);
         Assert.True(outcome.Value!.Matches);
+        return generated;
+    }
+
+    private async Task Auditor_finds_both_changes_exports_them_and_cannot_edit(string generatedPassword)
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page, "auditor", PortalAppFactory.DemoPassword);
+        await page.WaitForURLAsync(new Regex("/$"));
+        await page.GotoAsync("/audit");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await Assertions.Expect(page.GetByTestId("chain-status")).ToContainTextAsync("Chain intact through record");
+
+        var rows = page.GetByTestId("audit-row");
+        await Assertions.Expect(rows.Filter(new() { HasText = "secret-rotated" }).Filter(new() { HasText = "storageTargets 11" }).Filter(new() { HasText = "admin" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "password-set" }).Filter(new() { HasText = "users 16" }).Filter(new() { HasText = "helpdesk" }).First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("audit-1280.png"), FullPage = true });
+
+        // Filter to the helpdesk's changes through the portal, then export exactly those rows.
+        await page.GetByTestId("filter-actor").FillAsync("helpdesk");
+        await page.GetByTestId("filter-actor").PressAsync("Tab");
+        await page.GetByTestId("filter-door").SelectOptionAsync("UI");
+        await Assertions.Expect(rows.Filter(new() { HasText = "admin" })).ToHaveCountAsync(0);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename);
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("sequence,occurredAtUtc,actor,door,action", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",helpdesk,UI,password-set,users,16,password,"));
+        Assert.All(lines.Skip(1), l => Assert.Contains(",helpdesk,UI,", l));
+        Assert.DoesNotContain(generatedPassword, csv);
+
+        // Read-only: no edit control anywhere on a storage target.
+        await page.GotoAsync("/storage-targets/11");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await Assertions.Expect(page.GetByTestId("secrets-panel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("entity-edit")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("rotate-secretAccessKey")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("verify-secretAccessKey")).ToHaveCountAsync(0);
+
+        // A forged write with the auditor's own credentials, straight at the server, is refused and changes nothing.
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var token = await http.PostAsJsonAsync("/verba/restapi/v1/auth/token", new { client_id = "auditor", client_secret = PortalAppFactory.DemoPassword });
+        var accessToken = (await token.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["access_token"]!.ToString();
+        var forged = new HttpRequestMessage(HttpMethod.Patch, "/verba/restapi/v1/storageTargets/11") { Content = JsonContent.Create(new { accessKeyId = "FORGED" }) };
+        forged.Headers.Authorization = new("Bearer", accessToken);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.SendAsync(forged)).StatusCode);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("value-accessKeyId")).ToHaveTextAsync("AKIAPORTALROTATION01");
     }
 }

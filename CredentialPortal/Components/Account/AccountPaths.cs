@@ -6,4 +6,5 @@ public static class AccountPaths
     public const string Login = "/account/login";
     public const string Logout = "/account/logout";
     public const string AccessDenied = "/account/access-denied";
+    public const string ChangePassword = "/account/manage/password";
 }

@@ -67,5 +67,13 @@ public class PortalBrowserTests(BrowserFixture browser)
 
         await page.GotoAsync("/settings");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
+        await page.GotoAsync("/storage-targets/11");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
+
+        // A user's page fits a phone: no horizontal scrolling.
+        await page.GotoAsync("/users/16");
+        await Assertions.Expect(page.GetByTestId("reset-password")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways at 390 px");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.OutputDirectory, "user-detail-390.png"), FullPage = true });
     }
 }

@@ -28,6 +28,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install it with 'apt-get install -y chromium' (.ci/run does).");
         }
         BaseAddress = Portal.StartOnLoopback();
+        // CI runs the browser beside the other test classes on two cores: allow for a slow moment.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
         {

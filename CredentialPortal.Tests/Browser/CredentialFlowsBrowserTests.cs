@@ -75,7 +75,9 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await browser.SignInAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
         await page.WaitForURLAsync(new Regex("/$"));
+        await BrowserFixture.WaitForInteractivityAsync(page); // a click before the circuit is up may be lost
         await page.GetByTestId("portal-nav").GetByText("Users").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/users$"));
         await BrowserFixture.WaitForInteractivityAsync(page);
         await page.GetByTestId("user-search").FillAsync("gabor");
         await Assertions.Expect(page.GetByTestId("user-link")).ToHaveCountAsync(1);

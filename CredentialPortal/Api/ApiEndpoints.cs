@@ -85,6 +85,7 @@ public static class ApiEndpoints
             .AddEndpointFilter(ApiAuthentication.RequireCurrentAccount);
         secured.MapUserEndpoints();
         secured.MapCredentialEntityEndpoints();
+        secured.MapMachineUserEndpoints();
 
         endpoints.MapOpenApi(OpenApiDocumentation.DocumentPath).AllowAnonymous();
 
@@ -92,6 +93,8 @@ public static class ApiEndpoints
         api.MapFallback(() => ApiProblems.NotFound("This API path")).AllowAnonymous();
         return endpoints;
     }
+
+    internal static string BasePathOf(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.BasePath;
 
     internal static ProblemHttpResult? CheckPaging(int? offset, int? limit)
     {

@@ -1,6 +1,7 @@
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Connectors;
+using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Secrets;
 using CredentialPortal.Domain.Settings;
@@ -28,6 +29,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<VerificationAttempt> VerificationAttempts => Set<VerificationAttempt>();
     public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<OrgMembership> OrgMemberships => Set<OrgMembership>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -43,6 +46,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             u.Property(x => x.LockoutEnd).HasConversion(new DateTimeOffsetToBinaryConverter());
             u.HasIndex(x => x.LockoutEnd);
             u.HasIndex(x => x.Enabled);
+            u.HasIndex(x => x.IsMachine);
         });
 
         // One table per resource, one discriminator value per catalog type: a new type needs no change here.
@@ -99,6 +103,21 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             e.Property(x => x.ActorKey).HasMaxLength(300);
             e.HasIndex(x => new { x.ActorKey, x.At });
             e.HasIndex(x => x.At);
+        });
+
+        builder.Entity<Organisation>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.HasIndex(x => x.Name).IsUnique();
+        });
+
+        builder.Entity<OrgMembership>(e =>
+        {
+            e.HasKey(x => new { x.OrgId, x.UserId });
+            e.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrgId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.UserId);
         });
 
         builder.Entity<ActorLockout>(e =>

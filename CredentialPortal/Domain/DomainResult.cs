@@ -42,6 +42,8 @@ public enum DomainStatus
     Invalid,
     /// <summary>The caller's copy is stale (If-Match / concurrency token).</summary>
     Conflict,
+    /// <summary>Something with this name or id exists already.</summary>
+    Duplicate,
 }
 
 /// <summary>What a domain write did: the new state, or why nothing changed.</summary>
@@ -52,4 +54,6 @@ public sealed record DomainResult<T>(DomainStatus Status, T? Value, DomainErrors
     public static DomainResult<T> NotFound() => new(DomainStatus.NotFound, default, null, "Not found.");
     public static DomainResult<T> Invalid(DomainErrors errors) => new(DomainStatus.Invalid, default, errors, "One or more values are invalid; nothing was changed.");
     public static DomainResult<T> Conflict(string message) => new(DomainStatus.Conflict, default, null, message);
+    public static DomainResult<T> Duplicate(string message) => new(DomainStatus.Duplicate, default, null, message);
+    public static DomainResult<T> NotFound(string message) => new(DomainStatus.NotFound, default, null, message);
 }

@@ -42,6 +42,7 @@ public static class DomainServices
         services.AddSingleton<ConnectorCredentials>();
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<AccountStamps>();
+        services.AddSingleton<Organisations.MachineUserAccounts>();
         services.AddSingleton<CredentialInventory>();
         services.AddSingleton<CredentialAge>();
         services.AddSingleton<CredentialHealth>();

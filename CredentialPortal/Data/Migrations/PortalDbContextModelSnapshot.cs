@@ -189,6 +189,48 @@ namespace CredentialPortal.Data.Migrations
                     b.UseTphMappingStrategy();
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.Organisations.OrgMembership", b =>
+                {
+                    b.Property<int>("OrgId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrgId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("OrgMemberships");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Organisations.Organisation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Organisations");
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Passwords.PasswordHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -377,6 +419,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsMachine")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastPasswordChange")
                         .HasColumnType("TEXT");
 
@@ -423,6 +468,8 @@ namespace CredentialPortal.Data.Migrations
                     b.HasIndex("DisplayName");
 
                     b.HasIndex("Enabled");
+
+                    b.HasIndex("IsMachine");
 
                     b.HasIndex("LastPasswordChange");
 
@@ -812,6 +859,21 @@ namespace CredentialPortal.Data.Migrations
                         .HasColumnName("UserName");
 
                     b.HasDiscriminator().HasValue("smb");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Organisations.OrgMembership", b =>
+                {
+                    b.HasOne("CredentialPortal.Domain.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CredentialPortal.Domain.Users.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CredentialPortal.Domain.Passwords.PasswordHistoryEntry", b =>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Users;
@@ -21,6 +22,7 @@ public sealed class DemoData(
     UserManager<PortalUser> users,
     ConnectorCredentials connectors,
     AuditTrail audit,
+    MachineUserAccounts machines,
     IOptions<PortalOptions> options,
     StartupNotices notices,
     ILogger<DemoData> logger)
@@ -30,6 +32,7 @@ public sealed class DemoData(
     public const int SeedStorageTargetId = 11;
     public const int SeedImportSourceId = 1;
     public const int AdSynchronisedUserId = 17;
+    public const int DefaultOrgId = 1;
 
     /// <summary>One demo account per role besides admin; they share the demo password.</summary>
     public static IReadOnlyDictionary<string, string> RoleAccounts { get; } = new Dictionary<string, string>
@@ -155,6 +158,15 @@ public sealed class DemoData(
             new RingCentralImportSource { Id = 2, Name = "RingCentral import", ClientId = "rc-client-7f3a", ServerUrl = "https://platform.ringcentral.com" },
             new WebexImportSource { Id = 3, Name = "Webex Calling import", ClientId = "C0ffee1234webex" });
 
+        // Organisations with people and connector (machine) users, for the unify CLI (seed 000).
+        db.Organisations.AddRange(
+            new Organisation { Id = DefaultOrgId, Name = "Default", CreatedAt = now.AddDays(-300) },
+            new Organisation { Id = 2, Name = "Contact centre", CreatedAt = now.AddDays(-120) });
+        db.OrgMemberships.AddRange(
+            new OrgMembership { OrgId = DefaultOrgId, UserId = 10, Role = OrgRole.Admin },
+            new OrgMembership { OrgId = DefaultOrgId, UserId = 11, Role = OrgRole.Contributor },
+            new OrgMembership { OrgId = 2, UserId = 13, Role = OrgRole.Admin });
+
         foreach (var entry in db.ChangeTracker.Entries<CredentialEntity>())
         {
             var type = EntityCatalog.TypeOf(entry.Entity);
@@ -174,6 +186,12 @@ public sealed class DemoData(
                 var result = await connectors.PatchAsync(Actor.System, resource, entity.Id, secrets, cancellationToken: cancellationToken);
                 if (!result.Succeeded) throw new InvalidOperationException($"Demo data: could not set the secrets of {resource.Name}/{entity.Id}.");
             }
+        }
+
+        foreach (var (org, name, role) in new[] { (DefaultOrgId, "machine-user-1001", "Contributor"), (2, "zoom-connector", "Admin") })
+        {
+            var added = await machines.AddAsync(Actor.System, org, name, name == "zoom-connector" ? 1002 : 1001, null, role, cancellationToken);
+            if (!added.Succeeded) throw new InvalidOperationException($"Demo data: could not add machine user {name}.");
         }
 
         logger.LogInformation("Loaded the demo data set");

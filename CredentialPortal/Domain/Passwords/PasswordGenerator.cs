@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 
 namespace CredentialPortal.Domain.Passwords;
 
+// This file is also compiled into the unify CLI (Unify.csproj), so both generate passwords the same way.
+
 /// <summary>
 /// Random passwords from the operating system's CSPRNG. Every character class is present and the length is at
 /// least the policy's minimum, so the result passes <see cref="PasswordPolicy"/> by construction.
 /// </summary>
-public static class PasswordGenerator
+public static partial class PasswordGenerator
 {
     public const int DefaultLength = 32;
 
@@ -16,10 +18,6 @@ public static class PasswordGenerator
     private const string Symbols = "!#$%&*+-=?@^_~";
     private static readonly string[] Classes = [Lower, Upper, Digits, Symbols];
     private static readonly string Alphabet = string.Concat(Classes);
-
-    /// <summary>A password that satisfies <paramref name="settings"/>: at least the default length and the policy's minimum.</summary>
-    public static string Generate(Settings.SecuritySettings settings) =>
-        Generate(Math.Clamp(Math.Max(DefaultLength, settings.PasswordMinLength), Classes.Length, settings.PasswordMaxLength));
 
     public static string Generate(int length = DefaultLength)
     {

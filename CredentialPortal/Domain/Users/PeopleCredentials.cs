@@ -60,7 +60,7 @@ public sealed class PeopleCredentials(
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, Connectors.ConnectorCredentials.MaxPageSize);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        IQueryable<PortalUser> query = db.Users.AsNoTracking();
+        IQueryable<PortalUser> query = db.Users.AsNoTracking().Where(u => u.IsMachine == filter.Machines);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var pattern = SearchPattern.Contains(filter.Search);
@@ -387,7 +387,8 @@ public sealed record UserQuery(
     bool? Enabled = null,
     bool? LockedOut = null,
     string SortBy = "id",
-    bool Descending = false);
+    bool Descending = false,
+    bool Machines = false);
 
 /// <summary>A person's editable public fields, validated together.</summary>
 public sealed record PersonFields(string DisplayName, string? Email)

@@ -20,6 +20,9 @@ public class PortalUser : IdentityUser<int>
     public bool Enabled { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime? LastPasswordChange { get; set; }
+
+    /// <summary>A connector (machine) user: no email, signs in to the API only, rotated with the <c>unify</c> CLI.</summary>
+    public bool IsMachine { get; set; }
 }
 
 public class PortalRole : IdentityRole<int>

@@ -79,6 +79,7 @@ namespace CredentialPortal.Data.Migrations
                     Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     LastPasswordChange = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    IsMachine = table.Column<bool>(type: "INTEGER", nullable: false),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -146,6 +147,20 @@ namespace CredentialPortal.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ImportSources", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Organisations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Organisations", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -367,6 +382,31 @@ namespace CredentialPortal.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "OrgMemberships",
+                columns: table => new
+                {
+                    OrgId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OrgMemberships", x => new { x.OrgId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_OrgMemberships_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_OrgMemberships_Organisations_OrgId",
+                        column: x => x.OrgId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.InsertData(
                 table: "SecuritySettings",
                 columns: new[] { "Id", "MinCharacterClasses", "MinStrengthScore", "PasswordHistory", "PasswordMaxLength", "PasswordMinLength", "RejectCommonPasswords", "RejectLoginName", "RequireCharacterClasses", "StaleCredentialMaxAgeDays", "VerificationLockMinutes", "VerificationMaxFailures", "VerificationWindowMinutes", "Version" },
@@ -429,6 +469,11 @@ namespace CredentialPortal.Data.Migrations
                 column: "Enabled");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_IsMachine",
+                table: "AspNetUsers",
+                column: "IsMachine");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_LastPasswordChange",
                 table: "AspNetUsers",
                 column: "LastPasswordChange");
@@ -463,6 +508,17 @@ namespace CredentialPortal.Data.Migrations
                 name: "IX_ImportSources_Type",
                 table: "ImportSources",
                 column: "Type");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Organisations_Name",
+                table: "Organisations",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrgMemberships_UserId",
+                table: "OrgMemberships",
+                column: "UserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_PasswordHistory_UserId_Id",
@@ -527,6 +583,9 @@ namespace CredentialPortal.Data.Migrations
                 name: "ImportSources");
 
             migrationBuilder.DropTable(
+                name: "OrgMemberships");
+
+            migrationBuilder.DropTable(
                 name: "PasswordHistory");
 
             migrationBuilder.DropTable(
@@ -543,6 +602,9 @@ namespace CredentialPortal.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "Organisations");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

@@ -1,0 +1,209 @@
+using System.Text.RegularExpressions;
+using CredentialPortal.Data;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Passwords;
+using CredentialPortal.Domain.Settings;
+using CredentialPortal.Domain.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Domain.Organisations;
+
+/// <summary>One row of an organisation's user list (the CLI's <c>org-list</c> table).</summary>
+public sealed record OrgUserRow(int Id, string Name, string? Email, DateTime Created, string Status, string Role, bool IsMachine);
+
+/// <summary>A new machine user, and its password when the server generated it (shown once, never stored in plain).</summary>
+public sealed record MachineUserCreated(OrgUserRow User, string? GeneratedPassword);
+
+/// <summary>
+/// Organisations and their connector (machine) users (seed 000, DESIGN §5): list an organisation's users, add a machine
+/// user with a given or generated password, rotate it. Passwords follow the same policy, hashing and history as people's.
+/// </summary>
+public sealed partial class MachineUserAccounts(
+    IDbContextFactory<PortalDbContext> contexts,
+    ILookupNormalizer normalizer,
+    PeopleCredentials people,
+    SecuritySettingsStore settings,
+    AuditTrail audit,
+    TimeProvider clock)
+{
+    public const string DefaultNamePrefix = "machine-user-";
+    private readonly SemaphoreSlim creation = new(1, 1);
+
+    public static bool TryParseRole(string? text, out OrgRole role)
+    {
+        role = OrgRole.Contributor; // the seed's default
+        if (string.IsNullOrEmpty(text)) return true;
+        if (text.Equals("Admin", StringComparison.OrdinalIgnoreCase))
+        {
+            role = OrgRole.Admin;
+            return true;
+        }
+        return text.Equals("Contributor", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public async Task<IReadOnlyList<Organisation>> ListOrgsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Organisations.AsNoTracking().OrderBy(o => o.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>May this caller see (<paramref name="manage"/>: change) the organisation's users?</summary>
+    public async Task<bool> MayAccessOrgAsync(int? callerId, IReadOnlyCollection<string> portalRoles, int orgId, bool manage, CancellationToken cancellationToken = default)
+    {
+        if (portalRoles.Contains(PortalRoles.Administrator) || portalRoles.Contains(PortalRoles.Integrator)) return true;
+        if (manage == false && portalRoles.Contains(PortalRoles.Auditor)) return true;
+        if (callerId is not { } id) return false;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var membership = await db.OrgMemberships.AsNoTracking().FirstOrDefaultAsync(m => m.OrgId == orgId && m.UserId == id, cancellationToken);
+        return membership is not null && (!manage || membership.Role == OrgRole.Admin);
+    }
+
+    public async Task<DomainResult<IReadOnlyList<OrgUserRow>>> ListOrgUsersAsync(int orgId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken))
+        {
+            return DomainResult<IReadOnlyList<OrgUserRow>>.NotFound($"Organisation {orgId} does not exist.");
+        }
+        var rows = await (from m in db.OrgMemberships
+                          join u in db.Users on m.UserId equals u.Id
+                          where m.OrgId == orgId
+                          orderby u.Id
+                          select new { u.Id, u.UserName, u.Email, u.CreatedAt, u.Enabled, m.Role, u.IsMachine }).ToListAsync(cancellationToken);
+        return DomainResult<IReadOnlyList<OrgUserRow>>.Ok(rows.Select(r =>
+            new OrgUserRow(r.Id, r.UserName!, r.IsMachine ? null : r.Email, r.CreatedAt, r.Enabled ? "active" : "disabled", r.Role.ToString(), r.IsMachine)).ToList());
+    }
+
+    /// <summary>
+    /// Adds a machine user to an organisation. Name defaults to <c>machine-user-{account id}</c>; the account id is
+    /// generated when not given; the password is generated when not given (and returned only then).
+    /// </summary>
+    public async Task<DomainResult<MachineUserCreated>> AddAsync(
+        Actor actor, int orgId, string? name, int? accountId, string? password, string? role, CancellationToken cancellationToken = default)
+    {
+        var errors = new DomainErrors();
+        if (!TryParseRole(role, out var orgRole)) errors.Add("role", "The role must be Admin or Contributor.", "invalid_role");
+        if (accountId is <= 0) errors.Add("accountId", "The account id must be a positive whole number.", "invalid_account_id");
+        if (name is not null && !NamePattern().IsMatch(name))
+        {
+            errors.Add("name", "The name must be 1–64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit.", "invalid_name");
+        }
+        var rules = await settings.GetAsync(cancellationToken);
+        if (password is not null)
+        {
+            foreach (var violation in PasswordPolicy.Check(rules, password, name ?? DefaultNamePrefix))
+            {
+                errors.Add("password", violation.Message, violation.Code);
+            }
+        }
+        if (errors.Any) return DomainResult<MachineUserCreated>.Invalid(errors);
+
+        await creation.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken))
+            {
+                return DomainResult<MachineUserCreated>.NotFound($"Organisation {orgId} does not exist.");
+            }
+            var id = accountId ?? (await db.Users.MaxAsync(u => (int?)u.Id, cancellationToken) ?? 0) + 1;
+            if (await db.Users.AnyAsync(u => u.Id == id, cancellationToken))
+            {
+                return DomainResult<MachineUserCreated>.Duplicate($"Account id {id} is taken.");
+            }
+            var loginName = name ?? DefaultNamePrefix + id;
+            var normalized = normalizer.NormalizeName(loginName);
+            if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
+            {
+                return DomainResult<MachineUserCreated>.Duplicate($"The name '{loginName}' is taken.");
+            }
+            var generated = password is null ? PasswordGenerator.Generate(rules) : null;
+            if (password is not null && PasswordPolicy.Check(rules, password, loginName) is { Count: > 0 } late)
+            {
+                // The default name is known only now: recheck "not containing the login name".
+                return DomainResult<MachineUserCreated>.Invalid(late.Aggregate(new DomainErrors(), (e, v) => e.Add("password", v.Message, v.Code)));
+            }
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var user = new PortalUser
+            {
+                Id = id, UserName = loginName, NormalizedUserName = normalized, DisplayName = loginName, IsMachine = true,
+                Source = UserSource.Local, Enabled = true, CreatedAt = now, LockoutEnabled = true,
+                SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant(), ConcurrencyStamp = Guid.NewGuid().ToString(),
+            };
+            db.Users.Add(user);
+            await people.StoreNewPasswordAsync(db, user, password ?? generated!, cancellationToken);
+            db.OrgMemberships.Add(new OrgMembership { OrgId = orgId, UserId = id, Role = orgRole });
+            var record = audit.Describe(actor, AuditActions.Create, "machineUsers", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["name", "org", "role", "password"],
+                new Dictionary<string, (object?, object?)> { ["name"] = (null, loginName), ["org"] = (null, orgId), ["role"] = (null, orgRole.ToString()) },
+                outcome: generated is null ? "password given" : "password generated");
+            await audit.CommitAsync(db, [record], cancellationToken);
+            return DomainResult<MachineUserCreated>.Ok(new MachineUserCreated(
+                new OrgUserRow(id, loginName, null, now, "active", orgRole.ToString(), true), generated));
+        }
+        finally
+        {
+            creation.Release();
+        }
+    }
+
+    /// <summary>A machine user by account id or by name.</summary>
+    public async Task<PortalUser?> FindAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (int.TryParse(idOrName, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            var byId = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.IsMachine, cancellationToken);
+            if (byId is not null) return byId;
+        }
+        var normalized = normalizer.NormalizeName(idOrName);
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUserName == normalized && u.IsMachine, cancellationToken);
+    }
+
+    /// <summary>The organisations a user belongs to.</summary>
+    public async Task<IReadOnlyList<int>> OrgsOfAsync(int userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OrgMemberships.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.OrgId).ToListAsync(cancellationToken);
+    }
+
+    public async Task<DomainResult<Organisation>> CreateOrgAsync(Actor actor, string name, CancellationToken cancellationToken = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 128 || name.Any(char.IsControl))
+        {
+            return DomainResult<Organisation>.Invalid(new DomainErrors().Add("name", "The name must be 1–128 characters without control characters.", "invalid_name"));
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Organisations.AnyAsync(o => o.Name == name, cancellationToken)) return DomainResult<Organisation>.Duplicate($"An organisation named '{name}' exists.");
+        var org = new Organisation { Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(cancellationToken); // the id is needed for the audit record
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.Create, "orgs", org.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"],
+            new Dictionary<string, (object?, object?)> { ["name"] = (null, name) })], cancellationToken);
+        return DomainResult<Organisation>.Ok(org);
+    }
+
+    /// <summary>Adds, changes or (with <paramref name="role"/> null) removes a user's membership of an organisation.</summary>
+    public async Task<DomainResult<bool>> SetMembershipAsync(Actor actor, int orgId, int userId, OrgRole? role, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken)) return DomainResult<bool>.NotFound($"Organisation {orgId} does not exist.");
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken)) return DomainResult<bool>.NotFound($"User {userId} does not exist.");
+        var membership = await db.OrgMemberships.FirstOrDefaultAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken);
+        var before = membership?.Role.ToString();
+        if (role is null && membership is not null) db.OrgMemberships.Remove(membership);
+        else if (role is { } r && membership is null) db.OrgMemberships.Add(new OrgMembership { OrgId = orgId, UserId = userId, Role = r });
+        else if (role is { } changed && membership is not null) membership.Role = changed;
+        if (before == role?.ToString()) return DomainResult<bool>.Ok(false);
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, "users", userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["orgRole"], new Dictionary<string, (object?, object?)> { [$"org {orgId}"] = (before, role?.ToString()) })], cancellationToken);
+        return DomainResult<bool>.Ok(true);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")]
+    private static partial Regex NamePattern();
+}

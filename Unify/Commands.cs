@@ -1,0 +1,227 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CredentialPortal.Domain.Passwords;
+
+namespace Unify;
+
+/// <summary>The command tree: remote add/list/remove, login, user org-list, user machine add/set-password (seed 000).</summary>
+public static class Commands
+{
+    private const string PasswordWarning = "IMPORTANT: The password, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
+
+    public static RootCommand Build(RemoteStore store, TextWriter output, TextReader input)
+    {
+        var root = new RootCommand("Manage connector (machine) user credentials on a CredentialPortal server.");
+        root.Subcommands.Add(RemoteCommand(store, output));
+        root.Subcommands.Add(LoginCommand(store, output, input));
+        root.Subcommands.Add(UserCommand(store, output, input));
+        return root;
+    }
+
+    private static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
+
+    private static Option<int> OrgOption(string description) => new("--org", "-o") { Description = description, Required = true };
+
+    private static Command RemoteCommand(RemoteStore store, TextWriter output)
+    {
+        var remote = new Command("remote", "Manage the servers (remotes) this tool talks to.");
+
+        var name = new Argument<string>("name") { Description = "Nickname for the remote" };
+        var url = new Option<string>("--url") { Description = "The server's address, e.g. https://portal.example", Required = true };
+        var user = new Option<string?>("--user") { Description = "The user to sign in as by default" };
+        var add = new Command("add", "Add or replace a remote.") { name, url, user };
+        add.SetAction(result =>
+        {
+            var address = result.GetValue(url)!;
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new CliException(ExitCodes.Usage, $"'{address}' is not an http(s) URL.");
+            }
+            var remotes = store.Load();
+            remotes[result.GetValue(name)!] = new Remote { Url = address.TrimEnd('/'), User = result.GetValue(user) };
+            store.Save(remotes);
+            output.WriteLine($"Remote '{result.GetValue(name)}' → {address}. Next: unify login --remote {result.GetValue(name)}");
+            return ExitCodes.Ok;
+        });
+
+        var list = new Command("list", "List the remotes.");
+        list.SetAction(_ =>
+        {
+            var remotes = store.Load();
+            if (remotes.Count == 0) output.WriteLine("No remotes. Add one with: unify remote add NAME --url URL");
+            foreach (var (key, value) in remotes)
+            {
+                output.WriteLine($"{key}\t{value.Url}\t{(value.RefreshToken is null ? "not signed in" : $"signed in as {value.User}")}");
+            }
+            return ExitCodes.Ok;
+        });
+
+        var removeName = new Argument<string>("name") { Description = "Nickname of the remote to remove" };
+        var remove = new Command("remove", "Remove a remote and its stored sign-in.") { removeName };
+        remove.SetAction(result =>
+        {
+            var remotes = store.Load();
+            if (!remotes.Remove(result.GetValue(removeName)!)) throw new CliException(ExitCodes.Usage, $"No remote named '{result.GetValue(removeName)}'.");
+            store.Save(remotes);
+            output.WriteLine($"Removed '{result.GetValue(removeName)}'.");
+            return ExitCodes.Ok;
+        });
+
+        remote.Subcommands.Add(add);
+        remote.Subcommands.Add(list);
+        remote.Subcommands.Add(remove);
+        return remote;
+    }
+
+    private static Command LoginCommand(RemoteStore store, TextWriter output, TextReader input)
+    {
+        var remote = RemoteOption();
+        var user = new Option<string?>("--user") { Description = "User to sign in as (default: the remote's user)" };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input instead of prompting" };
+        var login = new Command("login", "Sign in to a remote; only a refresh token is stored, never the password.") { remote, user, passwordStdin };
+        login.SetAction(async (result, cancellationToken) =>
+        {
+            var name = result.GetValue(remote)!;
+            var who = result.GetValue(user) ?? store.Get(name).User
+                ?? throw new CliException(ExitCodes.Usage, "Say who signs in: --user NAME (or set it with unify remote add … --user NAME).");
+            var password = result.GetValue(passwordStdin) ? ReadLine(input) : Prompt($"Password for {who}: ");
+            using var client = new PortalClient(store, name);
+            await client.LoginAsync(who, password, cancellationToken);
+            output.WriteLine($"Signed in to '{name}' as {who}.");
+            return ExitCodes.Ok;
+        });
+        return login;
+    }
+
+    private static Command UserCommand(RemoteStore store, TextWriter output, TextReader input)
+    {
+        var user = new Command("user", "View organisation users and manage machine users.");
+
+        var remote = RemoteOption();
+        var org = OrgOption("View users assigned to this org");
+        var format = new Option<string>("--output") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var orgList = new Command("org-list", "View the list of users including their ID, name, email, created timestamp, status, and role.") { org, remote, format };
+        orgList.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new PortalClient(store, result.GetValue(remote)!);
+            var users = (await client.SendAsync(HttpMethod.Get, $"/orgs/{result.GetValue(org)}/users", null, cancellationToken))!.AsArray();
+            if (result.GetValue(format) == "json")
+            {
+                output.WriteLine(users.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+            WriteTable(output, ["ID", "NAME", "EMAIL", "CREATED", "STATUS", "ROLE"],
+                users.Select(u => new[] { $"{u!["id"]}", $"{u["name"]}", $"{u["email"]}", Created(u["created"]), $"{u["status"]}", $"{u["role"]}" }));
+            return ExitCodes.Ok;
+        });
+
+        var machine = new Command("machine", "Add machine users and set their passwords.");
+        machine.Subcommands.Add(MachineAddCommand(store, output));
+        machine.Subcommands.Add(SetPasswordCommand(store, output, input));
+
+        user.Subcommands.Add(orgList);
+        user.Subcommands.Add(machine);
+        return user;
+    }
+
+    private static Command MachineAddCommand(RemoteStore store, TextWriter output)
+    {
+        var org = OrgOption("Assign the user to this org");
+        var remote = RemoteOption();
+        var name = new Option<string?>("--name") { Description = "Machine user name, defaults to \"machine-user-${account-id}\"" };
+        var accountId = new Option<int?>("--account-id") { Description = "Machine user ID, integer format. Optional - if not specified, one will be generated" };
+        var password = new Option<string?>("--password") { Description = "Machine user password. Optional - if not specified, the tool will generate a long random password" };
+        var role = new Option<string>("--role") { Description = "User role for the given org. Either \"Admin\" or \"Contributor\". Defaults to \"Contributor\" if not specified.", DefaultValueFactory = _ => "Contributor" };
+        role.AcceptOnlyFromAmong("Admin", "Contributor");
+        var add = new Command("add", "Add a new machine user and set the password.") { org, remote, name, accountId, password, role };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            // The tool generates the password when none is given (seed 000), so it is known before it is sent.
+            var given = result.GetValue(password);
+            var chosen = given ?? PasswordGenerator.Generate();
+            using var client = new PortalClient(store, result.GetValue(remote)!);
+            var created = (await client.SendAsync(HttpMethod.Post, $"/orgs/{result.GetValue(org)}/machineUsers", new
+            {
+                name = result.GetValue(name),
+                accountId = result.GetValue(accountId),
+                password = chosen,
+                role = result.GetValue(role),
+            }, cancellationToken))!;
+            output.WriteLine($"Created machine user {created["id"]} '{created["name"]}' in org {result.GetValue(org)} with role {created["role"]}.");
+            if (given is null)
+            {
+                output.WriteLine("Password (shown once):");
+                output.WriteLine(chosen);
+                output.WriteLine(PasswordWarning);
+            }
+            return ExitCodes.Ok;
+        });
+        return add;
+    }
+
+    private static Command SetPasswordCommand(RemoteStore store, TextWriter output, TextReader input)
+    {
+        var remote = RemoteOption();
+        var user = new Option<string>("--user") { Description = "Machine user name (e.g. \"machine-user-${account-id}\") or account id", Required = true };
+        var password = new Option<string?>("--password") { Description = "Machine user password" };
+        var generate = new Option<bool>("--generate") { Description = "Generate a long random password and print it once" };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (keeps it out of shell history)" };
+        var setPassword = new Command("set-password", "Update the password for a machine user.") { remote, user, password, generate, passwordStdin };
+        setPassword.Validators.Add(result =>
+        {
+            var sources = (result.GetValue(password) is not null ? 1 : 0) + (result.GetValue(generate) ? 1 : 0) + (result.GetValue(passwordStdin) ? 1 : 0);
+            if (sources != 1) result.AddError("Give exactly one of --password, --generate or --password-stdin.");
+        });
+        setPassword.SetAction(async (result, cancellationToken) =>
+        {
+            var value = result.GetValue(generate) ? PasswordGenerator.Generate()
+                : result.GetValue(passwordStdin) ? ReadLine(input)
+                : result.GetValue(password)!;
+            using var client = new PortalClient(store, result.GetValue(remote)!);
+            await client.SendAsync(HttpMethod.Put, $"/machineUsers/{Uri.EscapeDataString(result.GetValue(user)!)}/password", new { password = value }, cancellationToken);
+            output.WriteLine($"Password of '{result.GetValue(user)}' set.");
+            if (result.GetValue(generate))
+            {
+                output.WriteLine("New password (shown once):");
+                output.WriteLine(value);
+                output.WriteLine(PasswordWarning);
+            }
+            return ExitCodes.Ok;
+        });
+        return setPassword;
+    }
+
+    private static string Created(JsonNode? value) =>
+        DateTime.TryParse((string?)value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var at)
+            ? at.ToString("yyyy-MM-dd HH:mm:ss") + "Z" : $"{value}";
+
+    private static void WriteTable(TextWriter output, string[] headers, IEnumerable<string[]> rows)
+    {
+        var all = rows.ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
+        output.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        foreach (var row in all) output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+    }
+
+    private static string ReadLine(TextReader input) =>
+        input.ReadLine() is { Length: > 0 } line ? line : throw new CliException(ExitCodes.Usage, "Standard input held no password.");
+
+    /// <summary>Reads a password from the terminal without echoing it.</summary>
+    private static string Prompt(string label)
+    {
+        if (Console.IsInputRedirected) throw new CliException(ExitCodes.Usage, "No terminal to prompt on: pipe the password with --password-stdin.");
+        Console.Error.Write(label);
+        var chars = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace) { if (chars.Length > 0) chars.Length--; }
+            else if (!char.IsControl(key.KeyChar)) chars.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return chars.Length > 0 ? chars.ToString() : throw new CliException(ExitCodes.Usage, "No password entered.");
+    }
+}

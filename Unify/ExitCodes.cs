@@ -1,0 +1,16 @@
+namespace Unify;
+
+/// <summary>The documented exit codes (DESIGN §5).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Usage = 1;
+    public const int Refused = 2;
+    public const int Unreachable = 3;
+}
+
+/// <summary>A failure with its exit code and a one-line message for stderr.</summary>
+public sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

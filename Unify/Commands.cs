@@ -16,6 +16,7 @@ public static class Commands
         root.Subcommands.Add(RemoteCommand(store, output));
         root.Subcommands.Add(LoginCommand(store, output, input));
         root.Subcommands.Add(UserCommand(store, output, input));
+        root.Subcommands.Add(AgentCommand(store, output));
         return root;
     }
 
@@ -191,6 +192,47 @@ public static class Commands
             return ExitCodes.Ok;
         });
         return setPassword;
+    }
+
+    private static Command AgentCommand(RemoteStore store, TextWriter output)
+    {
+        var remote = RemoteOption();
+        var server = new Option<string>("--server") { Description = "This server's name in the portal", Required = true };
+        var registry = new Option<string>("--registry") { Description = "The registry file (JSON map of setting path to value)", Required = true };
+        var notify = new Option<string?>("--notify") { Description = "Command run once per affected service, with the service name as its argument" };
+        var once = new Option<bool>("--once") { Description = "Run one cycle and exit (0 when all went well)" };
+        var interval = new Option<string>("--interval") { Description = "Time between cycles, e.g. 30s or 5m", DefaultValueFactory = _ => "30s" };
+        var agent = new Command("agent", "Run the server agent: report the registry, apply released configuration tasks, notify services.")
+            { remote, server, registry, notify, once, interval };
+        agent.SetAction(async (result, cancellationToken) =>
+        {
+            var period = ParseInterval(result.GetValue(interval)!);
+            var registryPath = Path.GetFullPath(result.GetValue(registry)!);
+            using var client = new PortalClient(store, result.GetValue(remote)!);
+            var serverAgent = new ServerAgent(client, result.GetValue(server)!, new JsonFileRegistry(registryPath), registryPath + ".agent-key", result.GetValue(notify), output);
+            while (true)
+            {
+                var allWell = await serverAgent.RunCycleAsync(cancellationToken);
+                if (result.GetValue(once)) return allWell ? ExitCodes.Ok : ExitCodes.Refused;
+                await Task.Delay(period, cancellationToken);
+            }
+        });
+        return agent;
+    }
+
+    private static TimeSpan ParseInterval(string text)
+    {
+        var unit = text.Length > 0 ? text[^1] : ' ';
+        if (int.TryParse(char.IsDigit(unit) ? text : text[..^1], out var amount) && amount > 0)
+        {
+            switch (unit)
+            {
+                case 's' or >= '0' and <= '9': return TimeSpan.FromSeconds(amount);
+                case 'm': return TimeSpan.FromMinutes(amount);
+                case 'h': return TimeSpan.FromHours(amount);
+            }
+        }
+        throw new CliException(ExitCodes.Usage, $"'{text}' is not an interval such as 30s, 5m or 1h.");
     }
 
     private static string Created(JsonNode? value) =>

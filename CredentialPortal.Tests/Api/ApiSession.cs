@@ -16,9 +16,15 @@ public sealed class ApiSession
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiSession> SignInAsync(PortalAppFactory factory, string login, string password)
+    public static Task<ApiSession> SignInAsync(PortalAppFactory factory, string login, string password) =>
+        SignInAsync(factory.CreateClient(new() { AllowAutoRedirect = false }), login, password);
+
+    /// <summary>For a portal served on a real socket (StartOnLoopback): a plain client at its address.</summary>
+    public static Task<ApiSession> SignInAsync(Uri address, string login, string password) =>
+        SignInAsync(new HttpClient { BaseAddress = address }, login, password);
+
+    private static async Task<ApiSession> SignInAsync(HttpClient client, string login, string password)
     {
-        var client = factory.CreateClient(new() { AllowAutoRedirect = false });
         var token = await RequestTokenAsync(client, login, password);
         Assert.True(token.IsSuccessStatusCode, $"token for {login}: {(int)token.StatusCode} {await token.Content.ReadAsStringAsync()}");
         var json = JsonNode.Parse(await token.Content.ReadAsStringAsync())!;

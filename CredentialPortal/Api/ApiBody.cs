@@ -48,6 +48,14 @@ public static class ApiBody
     /// <summary>A JSON object body (for PATCH and verify), or the problem with it.</summary>
     public static async Task<Result<JsonObject>> ReadObjectAsync(HttpContext http, bool allowMergePatch)
     {
+        var node = await ReadJsonAsync(http, allowMergePatch);
+        if (node.Problem is not null) return new(null, node.Problem);
+        return node.Value is JsonObject obj ? new(obj, null) : new(null, ApiProblems.BadRequest("The request body must be a JSON object."));
+    }
+
+    /// <summary>Any JSON body (a value, an array, an object), or the problem with it.</summary>
+    public static async Task<Result<JsonNode>> ReadJsonAsync(HttpContext http, bool allowMergePatch = false)
+    {
         if (!IsJson(http.Request, allowMergePatch))
         {
             return new(null, ApiProblems.UnsupportedMediaType(allowMergePatch
@@ -60,9 +68,7 @@ public static class ApiBody
         try
         {
             var node = JsonNode.Parse(text.Value, documentOptions: JsonOptions);
-            return node is JsonObject obj
-                ? new(obj, null)
-                : new(null, ApiProblems.BadRequest("The request body must be a JSON object."));
+            return node is null ? new(null, ApiProblems.BadRequest("The request body is null; send a JSON value.")) : new(node, null);
         }
         catch (JsonException e)
         {

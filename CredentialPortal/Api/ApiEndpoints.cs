@@ -86,6 +86,7 @@ public static class ApiEndpoints
         secured.MapUserEndpoints();
         secured.MapCredentialEntityEndpoints();
         secured.MapMachineUserEndpoints();
+        secured.MapServerConfigurationEndpoints();
 
         endpoints.MapOpenApi(OpenApiDocumentation.DocumentPath).AllowAnonymous();
 

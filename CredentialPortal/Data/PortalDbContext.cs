@@ -4,6 +4,7 @@ using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Secrets;
+using CredentialPortal.Domain.ServerConfiguration;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
@@ -31,6 +32,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrgMembership> OrgMemberships => Set<OrgMembership>();
+    public DbSet<Server> Servers => Set<Server>();
+    public DbSet<ConfigurationProfile> ConfigurationProfiles => Set<ConfigurationProfile>();
+    public DbSet<SettingDefinition> SettingDefinitions => Set<SettingDefinition>();
+    public DbSet<ConfigurationValue> ConfigurationValues => Set<ConfigurationValue>();
+    public DbSet<ConfigurationTask> ConfigurationTasks => Set<ConfigurationTask>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -118,6 +124,31 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrgId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<PortalUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.UserId);
+        });
+
+        builder.Entity<Server>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Ignore(x => x.RoleList);
+        });
+        builder.Entity<ConfigurationProfile>(e => e.Property(x => x.Role).HasMaxLength(64));
+        builder.Entity<SettingDefinition>(e =>
+        {
+            e.HasKey(x => x.Path);
+            e.Property(x => x.Type).HasConversion<string>().HasMaxLength(16);
+            e.Ignore(x => x.ServiceList);
+        });
+        builder.Entity<ConfigurationValue>(e =>
+        {
+            e.Property(x => x.Scope).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.Scope, x.OwnerId, x.Path }).IsUnique();
+        });
+        builder.Entity<ConfigurationTask>(e =>
+        {
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.ServerId, x.Status });
+            e.HasMany(x => x.Actions).WithOne().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<ActorLockout>(e =>

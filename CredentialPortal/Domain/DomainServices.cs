@@ -43,6 +43,7 @@ public static class DomainServices
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<AccountStamps>();
         services.AddSingleton<Organisations.MachineUserAccounts>();
+        services.AddSingleton<ServerConfiguration.ConfigurationStore>();
         services.AddSingleton<CredentialInventory>();
         services.AddSingleton<CredentialAge>();
         services.AddSingleton<CredentialHealth>();

@@ -3,6 +3,7 @@ using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Organisations;
+using CredentialPortal.Domain.ServerConfiguration;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Users;
@@ -23,6 +24,7 @@ public sealed class DemoData(
     ConnectorCredentials connectors,
     AuditTrail audit,
     MachineUserAccounts machines,
+    ConfigurationStore configuration,
     IOptions<PortalOptions> options,
     StartupNotices notices,
     ILogger<DemoData> logger)
@@ -33,6 +35,8 @@ public sealed class DemoData(
     public const int SeedImportSourceId = 1;
     public const int AdSynchronisedUserId = 17;
     public const int DefaultOrgId = 1;
+    public const int RecordingServersProfileId = 1;
+    public const string TlsKeyPassPath = @"\Verba\Email Settings\TLSKeyPass";
 
     /// <summary>One demo account per role besides admin; they share the demo password.</summary>
     public static IReadOnlyDictionary<string, string> RoleAccounts { get; } = new Dictionary<string, string>
@@ -193,6 +197,24 @@ public sealed class DemoData(
             var added = await machines.AddAsync(Actor.System, org, name, name == "zoom-connector" ? 1002 : 1001, null, role, cancellationToken);
             if (!added.Succeeded) throw new InvalidOperationException($"Demo data: could not add machine user {name}.");
         }
+
+        // Server configuration (seed 001): a media repository and two recording servers on a "Recording Servers" profile.
+        db.Servers.AddRange(
+            new Server { Id = 1, Name = "mr01", Host = "mr01.corp.example.com", Roles = "Media Repository" },
+            new Server { Id = 2, Name = "rec01", Host = "rec01.corp.example.com", Roles = "Recording Server" },
+            new Server { Id = 3, Name = "rec02", Host = "rec02.corp.example.com", Roles = "Recording Server" });
+        db.ConfigurationProfiles.AddRange(
+            new ConfigurationProfile { Id = RecordingServersProfileId, Name = "Recording Servers", Role = "Recording Server" },
+            new ConfigurationProfile { Id = 2, Name = "Media Repositories", Role = "Media Repository" });
+        db.SettingDefinitions.AddRange(
+            new SettingDefinition { Path = TlsKeyPassPath, Type = SettingType.Secret, Services = "VerbaEmailService,VerbaRecorderService", Description = "Passphrase of the TLS key used for SMTP." },
+            new SettingDefinition { Path = @"\Verba\Email Settings\SMTPServer", Type = SettingType.Text, Services = "VerbaEmailService", Description = "Outgoing mail server." },
+            new SettingDefinition { Path = @"\Verba\Recorder\MaxCallLengthSeconds", Type = SettingType.Number, Services = "VerbaRecorderService", Description = "Longest call recorded, in seconds." });
+        await db.SaveChangesAsync(cancellationToken);
+        await configuration.SeedProfileValueAsync(RecordingServersProfileId, TlsKeyPassPath, PasswordGenerator.Generate(), cancellationToken);
+        await configuration.SeedProfileValueAsync(RecordingServersProfileId, @"\Verba\Email Settings\SMTPServer", "smtp.corp.example.com", cancellationToken);
+        await configuration.SeedProfileValueAsync(RecordingServersProfileId, @"\Verba\Recorder\MaxCallLengthSeconds", "7200", cancellationToken);
+        await configuration.SeedProfileValueAsync(2, @"\Verba\Email Settings\SMTPServer", "smtp.corp.example.com", cancellationToken);
 
         logger.LogInformation("Loaded the demo data set");
         notices.Write(string.IsNullOrEmpty(configured)

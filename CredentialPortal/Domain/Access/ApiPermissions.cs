@@ -11,6 +11,8 @@ public static class ApiPermissions
         ReadUsers,
         ChangeUsers,
         VerifyUsers,
+        ReadServers,
+        ChangeServers,
     }
 
     private static readonly IReadOnlyDictionary<Operation, string[]> RolesByOperation = new Dictionary<Operation, string[]>
@@ -21,6 +23,9 @@ public static class ApiPermissions
         [Operation.ReadUsers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Auditor, PortalRoles.Helpdesk],
         [Operation.ChangeUsers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Helpdesk],
         [Operation.VerifyUsers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Helpdesk],
+        [Operation.ReadServers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Auditor],
+        // Server agents sign in with an Integrator account: they report registries and collect their tasks.
+        [Operation.ChangeServers] = [PortalRoles.Administrator, PortalRoles.Integrator],
     };
 
     public static bool Allows(Operation operation, IEnumerable<string> roles) => RolesByOperation[operation].Intersect(roles).Any();

@@ -31,6 +31,13 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
         }
     }
 
+    /// <summary>
+    /// The plain value, for the few places that must hand it on (a server configuration pushed to its agent, encrypted
+    /// again for that agent). Never for display, never for an API response.
+    /// </summary>
+    internal string Unprotect(string resource, string entityKey, string property, string ciphertext) =>
+        For(resource, entityKey, property).Unprotect(ciphertext);
+
     /// <summary>True when the stored value decrypts with the current key ring (used by start-up and backup checks).</summary>
     public bool CanDecrypt(StoredSecret stored)
     {

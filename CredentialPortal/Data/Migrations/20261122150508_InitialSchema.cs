@@ -126,6 +126,56 @@ namespace CredentialPortal.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConfigurationProfiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfigurationProfiles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConfigurationTasks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ServerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AppliedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Message = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfigurationTasks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConfigurationValues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    OwnerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Path = table.Column<string>(type: "TEXT", nullable: false),
+                    Plain = table.Column<string>(type: "TEXT", nullable: true),
+                    Ciphertext = table.Column<string>(type: "TEXT", nullable: true),
+                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfigurationValues", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ImportSources",
                 columns: table => new
                 {
@@ -202,6 +252,37 @@ namespace CredentialPortal.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_SecuritySettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Servers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Host = table.Column<string>(type: "TEXT", nullable: false),
+                    Roles = table.Column<string>(type: "TEXT", nullable: false),
+                    AgentLastSeen = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AgentPublicKey = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Servers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SettingDefinitions",
+                columns: table => new
+                {
+                    Path = table.Column<string>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Services = table.Column<string>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SettingDefinitions", x => x.Path);
                 });
 
             migrationBuilder.CreateTable(
@@ -383,6 +464,29 @@ namespace CredentialPortal.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConfigurationTaskAction",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TaskId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Path = table.Column<string>(type: "TEXT", nullable: false),
+                    Plain = table.Column<string>(type: "TEXT", nullable: true),
+                    Ciphertext = table.Column<string>(type: "TEXT", nullable: true),
+                    Services = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfigurationTaskAction", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConfigurationTaskAction_ConfigurationTasks_TaskId",
+                        column: x => x.TaskId,
+                        principalTable: "ConfigurationTasks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OrgMemberships",
                 columns: table => new
                 {
@@ -505,6 +609,22 @@ namespace CredentialPortal.Data.Migrations
                 column: "OccurredAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConfigurationTaskAction_TaskId",
+                table: "ConfigurationTaskAction",
+                column: "TaskId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConfigurationTasks_ServerId_Status",
+                table: "ConfigurationTasks",
+                columns: new[] { "ServerId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConfigurationValues_Scope_OwnerId_Path",
+                table: "ConfigurationValues",
+                columns: new[] { "Scope", "OwnerId", "Path" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ImportSources_Type",
                 table: "ImportSources",
                 column: "Type");
@@ -534,6 +654,12 @@ namespace CredentialPortal.Data.Migrations
                 name: "IX_Secrets_Resource_EntityKey_Property",
                 table: "Secrets",
                 columns: new[] { "Resource", "EntityKey", "Property" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Servers_Name",
+                table: "Servers",
+                column: "Name",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -580,6 +706,15 @@ namespace CredentialPortal.Data.Migrations
                 name: "AuditLog");
 
             migrationBuilder.DropTable(
+                name: "ConfigurationProfiles");
+
+            migrationBuilder.DropTable(
+                name: "ConfigurationTaskAction");
+
+            migrationBuilder.DropTable(
+                name: "ConfigurationValues");
+
+            migrationBuilder.DropTable(
                 name: "ImportSources");
 
             migrationBuilder.DropTable(
@@ -595,6 +730,12 @@ namespace CredentialPortal.Data.Migrations
                 name: "SecuritySettings");
 
             migrationBuilder.DropTable(
+                name: "Servers");
+
+            migrationBuilder.DropTable(
+                name: "SettingDefinitions");
+
+            migrationBuilder.DropTable(
                 name: "StorageTargets");
 
             migrationBuilder.DropTable(
@@ -602,6 +743,9 @@ namespace CredentialPortal.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "ConfigurationTasks");
 
             migrationBuilder.DropTable(
                 name: "Organisations");

@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+using CredentialPortal.Domain;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.ServerConfiguration;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CredentialPortal.Api;
+
+/// <summary>
+/// Server configuration (DESIGN §7): servers, profiles, values by <c>settingPath</c>, differences and their resolution,
+/// configuration tasks, and the three calls a server agent makes. Secret values never appear in an answer.
+/// </summary>
+public static class ServerConfigurationEndpoints
+{
+    public static RouteGroupBuilder MapServerConfigurationEndpoints(this RouteGroupBuilder api)
+    {
+        var servers = api.MapGroup("/servers").WithTags("Server configuration");
+        servers.MapGet("/", ListServersAsync);
+        servers.MapGet("/{name}", GetServerAsync);
+        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath));
+        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false));
+        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true));
+        servers.MapGet("/{name}/configurationDifferences", DifferencesAsync);
+        servers.MapPost("/{name}/configurationDifferences/resolve", ResolveAsync);
+        servers.MapGet("/{name}/configurationTasks", TasksAsync);
+        servers.MapPost("/{name}/configurationTasks", ApplyAsync).WithSummary("Apply all pending tasks: release them to the server's agent.");
+        servers.MapPut("/{name}/agent/registry", ReportAsync).WithSummary("Agent: report the registry's current values and the agent's public key.");
+        servers.MapGet("/{name}/agent/tasks", AgentTasksAsync).WithSummary("Agent: the released tasks; secret values sealed for the agent's key.");
+        servers.MapPost("/{name}/agent/tasks/{taskId:int}", CompleteAsync).WithSummary("Agent: report a task's outcome.");
+
+        var profiles = api.MapGroup("/configurationProfiles").WithTags("Server configuration");
+        profiles.MapGet("/", async (HttpContext http, ConfigurationStore store) =>
+            Deny(http, ApiPermissions.Operation.ReadServers) ?? (IResult)TypedResults.Ok((await store.ListProfilesAsync(http.RequestAborted)).Select(p => new { p.Id, p.Name, p.Role })));
+        profiles.MapGet("/{id:int}/configuration", ProfileValuesAsync);
+        profiles.MapPut("/{id:int}/configuration", SetProfileValueAsync).WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
+        return api;
+    }
+
+    private static IResult? Deny(HttpContext http, ApiPermissions.Operation operation) => CredentialEntityEndpoints.Deny(http, operation);
+
+    private static object Json(ServerState s) => new
+    {
+        name = s.Server.Name, host = s.Server.Host, roles = s.Server.RoleList, differences = s.Differences,
+        pendingTasks = s.PendingTasks, applyingTasks = s.ApplyingTasks, agentLastSeen = s.Server.AgentLastSeen,
+    };
+
+    private static object Json(SettingValue v) => new { path = v.Path, type = v.Type.ToString().ToLowerInvariant(), value = v.Value, isSet = v.IsSet, changedAt = v.ChangedAt, source = v.Source };
+
+    private static IResult Failure<T>(DomainResult<T> result) => result.Status switch
+    {
+        DomainStatus.NotFound => ApiProblems.NotFound(result.Message?.TrimEnd('.').Replace(" does not exist", "") ?? "It"),
+        DomainStatus.Invalid => ApiProblems.Invalid(result.Errors!),
+        _ when result.Message?.StartsWith(ConfigurationStore.PrerequisiteNotMet, StringComparison.Ordinal) == true =>
+            TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Prerequisite not met", detail: result.Message,
+                extensions: new Dictionary<string, object?> { ["code"] = ConfigurationStore.PrerequisiteNotMet }),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Message),
+    };
+
+    private static async Task<IResult> ListServersAsync(HttpContext http, ConfigurationStore store) =>
+        Deny(http, ApiPermissions.Operation.ReadServers) ?? TypedResults.Ok((await store.ListServersAsync(http.RequestAborted)).Select(Json));
+
+    private static async Task<IResult> GetServerAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
+        var state = (await store.ListServersAsync(http.RequestAborted)).FirstOrDefault(s => s.Server.Name == name);
+        return state is null ? ApiProblems.NotFound($"Server '{name}'") : TypedResults.Ok(Json(state));
+    }
+
+    private static async Task<IResult> ProfileValuesAsync(HttpContext http, ConfigurationStore store, int id, string? settingPath)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
+        if ((await store.ListProfilesAsync(http.RequestAborted)).All(p => p.Id != id)) return ApiProblems.NotFound($"Configuration profile {id}");
+        return Values(await store.ValuesAsync(id, null, http.RequestAborted), settingPath);
+    }
+
+    private static async Task<IResult> ServerValuesAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
+        var server = await store.FindServerAsync(name, http.RequestAborted);
+        if (server is null) return ApiProblems.NotFound($"Server '{name}'");
+        return Values(await store.ValuesAsync(null, server.Id, http.RequestAborted), settingPath);
+    }
+
+    private static IResult Values(IReadOnlyList<SettingValue> values, string? settingPath)
+    {
+        if (settingPath is null) return TypedResults.Ok(values.Select(Json));
+        var value = values.FirstOrDefault(v => v.Path == settingPath);
+        return value is null ? ApiProblems.NotFound($"Setting '{settingPath}'") : TypedResults.Ok(Json(value));
+    }
+
+    private static async Task<IResult> SetProfileValueAsync(HttpContext http, ConfigurationStore store, int id, string? settingPath)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
+        var body = await ApiBody.ReadJsonAsync(http);
+        if (body.Problem is not null) return body.Problem;
+        var result = await store.SetProfileValueAsync(ApiCaller.Actor(http), id, settingPath, body.Value, http.RequestAborted);
+        return result.Succeeded ? TypedResults.Ok(new { tasksCreated = result.Value }) : Failure(result);
+    }
+
+    private static async Task<IResult> SetServerValueAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath, bool remove)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
+        JsonNode? value = null;
+        if (!remove)
+        {
+            var body = await ApiBody.ReadJsonAsync(http);
+            if (body.Problem is not null) return body.Problem;
+            value = body.Value;
+        }
+        var result = await store.SetServerValueAsync(ApiCaller.Actor(http), name, settingPath, value, remove, http.RequestAborted);
+        return result.Succeeded ? (remove ? TypedResults.NoContent() : TypedResults.Ok(new { tasksCreated = result.Value })) : Failure(result);
+    }
+
+    private static async Task<IResult> DifferencesAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
+        var result = await store.DifferencesAsync(name, http.RequestAborted);
+        return result.Succeeded
+            ? TypedResults.Ok(result.Value!.Select(d => new { path = d.Path, valueRegistry = d.ValueRegistry, valueDb = d.ValueDb, serverCustom = d.ServerCustom }))
+            : Failure(result);
+    }
+
+    private static async Task<IResult> ResolveAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        var body = await ApiBody.ReadJsonAsync(http);
+        if (body.Problem is not null) return body.Problem;
+        var choices = new List<(string, bool)>();
+        var errors = new DomainErrors();
+        if (body.Value is not JsonArray items || items.Count == 0) return ApiProblems.BadRequest("Send [{\"path\": \"…\", \"use\": \"db\" | \"registry\"}, …].");
+        foreach (var item in items)
+        {
+            var path = (item as JsonObject)?["path"] is JsonValue p && p.TryGetValue<string>(out var pathText) ? pathText : null;
+            var use = (item as JsonObject)?["use"] is JsonValue u && u.TryGetValue<string>(out var useText) ? useText : null;
+            if (path is null || use is not ("db" or "registry")) errors.Add(path ?? "(item)", "Each item needs a 'path' and 'use': \"db\" or \"registry\".", "invalid");
+            else choices.Add((path, use == "db"));
+        }
+        if (errors.Any) return ApiProblems.Invalid(errors);
+        var result = await store.ResolveAsync(ApiCaller.Actor(http), name, choices, http.RequestAborted);
+        return result.Succeeded ? TypedResults.Ok(new { resolved = result.Value }) : Failure(result);
+    }
+
+    private static async Task<IResult> TasksAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
+        var result = await store.TasksAsync(name, http.RequestAborted);
+        return result.Succeeded
+            ? TypedResults.Ok(result.Value!.Select(t => new
+            {
+                id = t.Id, status = t.Status.ToString().ToLowerInvariant(), createdAt = t.CreatedAt, appliedAt = t.AppliedAt, completedAt = t.CompletedAt, message = t.Message,
+                actions = t.Actions.Select(a => new { path = a.Path, services = a.Services.Split(',', StringSplitOptions.RemoveEmptyEntries) }),
+            }))
+            : Failure(result);
+    }
+
+    private static async Task<IResult> ApplyAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        var result = await store.ApplyAsync(ApiCaller.Actor(http), name, http.RequestAborted);
+        return result.Succeeded ? TypedResults.Ok(new { applied = result.Value }) : Failure(result);
+    }
+
+    private static async Task<IResult> ReportAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
+        if (body.Problem is not null) return body.Problem;
+        var key = body.Value!["publicKey"] is JsonValue k && k.TryGetValue<string>(out var keyText) ? keyText : null;
+        if (key is null || body.Value["values"] is not JsonObject values) return ApiProblems.BadRequest("Send {\"publicKey\": \"…\", \"values\": {\"path\": \"value\", …}}.");
+        var registry = new Dictionary<string, string>();
+        foreach (var (path, node) in values)
+        {
+            if (node is JsonValue v && v.TryGetValue<string>(out var text)) registry[path] = text;
+            else return ApiProblems.BadRequest($"The registry value of '{path}' must be a string.");
+        }
+        var result = await store.ReportRegistryAsync(ApiCaller.Actor(http), name, key, registry, http.RequestAborted);
+        return result.Succeeded ? TypedResults.NoContent() : Failure(result);
+    }
+
+    private static async Task<IResult> AgentTasksAsync(HttpContext http, ConfigurationStore store, string name)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        var result = await store.AgentTasksAsync(name, http.RequestAborted);
+        return result.Succeeded
+            ? TypedResults.Ok(result.Value!.Select(t => new { taskId = t.TaskId, actions = t.Actions.Select(a => new { path = a.Path, value = a.Value, sealedValue = a.SealedValue, services = a.Services }) }))
+            : Failure(result);
+    }
+
+    private static async Task<IResult> CompleteAsync(HttpContext http, ConfigurationStore store, string name, int taskId)
+    {
+        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
+        if (body.Problem is not null) return body.Problem;
+        if (body.Value!["succeeded"] is not JsonValue s || !s.TryGetValue<bool>(out var succeeded)) return ApiProblems.BadRequest("Send {\"succeeded\": true|false, \"message\": \"…\"}.");
+        var message = body.Value["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : null;
+        var result = await store.CompleteTaskAsync(ApiCaller.Actor(http), name, taskId, succeeded, message, http.RequestAborted);
+        return result.Succeeded ? TypedResults.NoContent() : Failure(result);
+    }
+}

@@ -48,13 +48,4 @@ public class PortalNavigationTests : BunitContext
     {
         Assert.Contains("/settings", RenderedLinks(PortalRoles.Administrator));
     }
-
-    [Fact]
-    public void Not_yet_built_section_says_so()
-    {
-        var page = Render<NotYetBuilt>(p => p.Add(x => x.Title, "Audit").AddChildContent("It will show the history."));
-        Assert.Equal("Audit", page.Find("h1").TextContent);
-        Assert.Contains("Not built yet.", page.Markup);
-        Assert.Contains("It will show the history.", page.Markup);
-    }
 }

@@ -105,6 +105,7 @@ public static class PortalHost
         // Start-up work: migrations, roles, first administrator, demo data.
         services.AddSingleton<StartupNotices>();
         services.AddScoped<DemoData>();
+        services.AddScoped<ScaleData>();
         services.AddHostedService<DatabaseStartup>();
 
         return builder;

@@ -14,6 +14,9 @@ public sealed class PortalOptions
     /// <summary>Load the demo data set on an empty database (also <c>--seed-demo</c>).</summary>
     public bool SeedDemo { get; set; }
 
+    /// <summary>Benchmark data: on an empty database, this many users and a tenth as many of each connector resource (also <c>--seed-scale N</c>).</summary>
+    public int SeedScale { get; set; }
+
     /// <summary>PBKDF2-HMAC-SHA512 iterations for people's passwords. Tests lower it; production keeps 210,000.</summary>
     public int PasswordHashIterations { get; set; } = ProductionPasswordHashIterations;
 

@@ -39,6 +39,10 @@ public sealed class DatabaseStartup(
         var users = services.GetRequiredService<UserManager<PortalUser>>();
         await EnsureAdministratorAsync(users, db, services.GetRequiredService<AuditTrail>());
 
+        if (options.Value.SeedScale > 0)
+        {
+            await services.GetRequiredService<ScaleData>().LoadAsync(options.Value.SeedScale, cancellationToken);
+        }
         if (options.Value.SeedDemo)
         {
             await services.GetRequiredService<DemoData>().LoadAsync(cancellationToken);

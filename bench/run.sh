@@ -36,6 +36,9 @@ token() { curl -sf -X POST "$BASE/auth/token" -H 'Content-Type: application/json
 # wrk → "rps p50ms p99ms" (median of RUNS by throughput)
 measure() { # url [lua] [auth]
   local url=$1 lua=${2:-} auth=${3:-$TOKEN} results=()
+  local warm=(-t"$THREADS" -c"$CONNS" -d3s --timeout 30s -H "Authorization: Bearer $auth")
+  [ -n "$lua" ] && warm+=(-s "bench/$lua")
+  wrk "${warm[@]}" "$url" >/dev/null # warm-up (JIT tiers, caches), not counted
   for _ in $(seq 1 "$RUNS"); do
     local args=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 30s --latency -H "Authorization: Bearer $auth")
     [ -n "$lua" ] && args+=(-s "bench/$lua")

@@ -24,6 +24,12 @@ public static class ApiRepresentation
         return json;
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<EntitySnapshot, byte[]> Serialised = new();
+
+    /// <summary>The entity's JSON as UTF-8, computed once per (immutable) snapshot.</summary>
+    public static byte[] Utf8Of(EntitySnapshot entity) =>
+        Serialised.GetValue(entity, e => System.Text.Encoding.UTF8.GetBytes(Of(e).ToJsonString()));
+
     public static JsonObject Of(UserSnapshot user) => new()
     {
         ["id"] = user.Id,

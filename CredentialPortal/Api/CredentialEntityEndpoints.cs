@@ -49,13 +49,14 @@ public static class CredentialEntityEndpoints
         return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
+    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
     {
         if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
         var entity = await connectors.GetAsync(resource, id, http.RequestAborted);
         if (entity is null) return ApiProblems.NotFound($"{resource.Title} '{id}'");
         http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return TypedResults.Ok(ApiRepresentation.Of(entity));
+        // Snapshots are immutable, so each one is serialised once and its bytes reused for every read.
+        return TypedResults.Bytes(ApiRepresentation.Utf8Of(entity), "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> PatchAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)

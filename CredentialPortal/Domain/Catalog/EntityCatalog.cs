@@ -150,10 +150,15 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
 
     public override async Task<CredentialEntity?> FindAsync(PortalDbContext db, object id, CancellationToken cancellationToken)
     {
+        // The id goes in as a captured variable, so EF sends it as a parameter and reuses one compiled query for all ids.
+        var holder = new IdHolder((TKey)id);
         var parameter = key.Parameters[0];
-        var equals = Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(key.Body, Expression.Constant((TKey)id)), parameter);
+        var value = Expression.Property(Expression.Constant(holder), nameof(IdHolder.Value));
+        var equals = Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(key.Body, value), parameter);
         return await set(db).FirstOrDefaultAsync(equals, cancellationToken);
     }
+
+    private sealed record IdHolder(TKey Value);
 
     public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search)
     {

@@ -44,6 +44,11 @@ public sealed class ConnectorCredentials(
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
     public const int MaxSecretLength = 8192;
+    private const int MaxCachedSnapshots = 50_000;
+
+    // Entity snapshots by (resource, id). Every change goes through PatchAsync, which replaces the entry, so a read
+    // never sees an older version in this process. (Several instances over one database would need shared invalidation.)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Resource, object Id), EntitySnapshot> snapshots = new();
 
     public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, CancellationToken cancellationToken = default)
     {
@@ -60,10 +65,18 @@ public sealed class ConnectorCredentials(
     public async Task<EntitySnapshot?> GetAsync(EntityResource resource, string id, CancellationToken cancellationToken = default)
     {
         if (!resource.TryParseId(id, out var key)) return null;
+        if (snapshots.TryGetValue((resource.Name, key), out var cached)) return cached;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);
         if (entity is null) return null;
-        return Snapshot(entity, await SecretsOfAsync(db, resource, [entity.Key], cancellationToken));
+        return Remember(resource, key, Snapshot(entity, await SecretsOfAsync(db, resource, [entity.Key], cancellationToken)));
+    }
+
+    private EntitySnapshot Remember(EntityResource resource, object key, EntitySnapshot snapshot)
+    {
+        if (snapshots.Count >= MaxCachedSnapshots) snapshots.Clear(); // crude bound; reads refill what is hot
+        // A read that started before a concurrent change must not put the older version back: the higher version wins.
+        return snapshots.AddOrUpdate((resource.Name, key), snapshot, (_, existing) => existing.Version > snapshot.Version ? existing : snapshot);
     }
 
     /// <summary>
@@ -189,9 +202,10 @@ public sealed class ConnectorCredentials(
         }
         catch (DbUpdateConcurrencyException)
         {
+            snapshots.TryRemove((resource.Name, key), out _);
             return DomainResult<EntitySnapshot>.Conflict("The entity changed while this change was being saved. Read it again and retry.");
         }
-        return DomainResult<EntitySnapshot>.Ok(Snapshot(entity, stored));
+        return DomainResult<EntitySnapshot>.Ok(Remember(resource, key, Snapshot(entity, stored)));
     }
 
     /// <summary>

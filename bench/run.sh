@@ -44,8 +44,8 @@ measure() { # url [lua] [auth]
     [ -n "$lua" ] && args+=(-s "bench/$lua")
     results+=("$(wrk "${args[@]}" "$url" | awk '
       function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-      /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
-      END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }')")
+      /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) } /Non-2xx/ { errors=$NF }
+      END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }')")
   done
   printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
@@ -83,13 +83,13 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 {
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, Release build, SQLite, wrk -t$THREADS -c$CONNS -d$DURATION, median of $RUNS runs."
   echo
-  echo "| measurement | requests/s | p50 ms | p99 ms | vs floor (throughput) |"
-  echo "|---|---:|---:|---:|---:|"
-  echo "| floor: bearer auth + one entity | $(field floor 1) | $(field floor 2) | $(field floor 3) | 1.00 |"
+  echo "| measurement | requests/s | p50 ms | p99 ms | vs floor (throughput) | non-2xx |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| floor: bearer auth + one entity | $(field floor 1) | $(field floor 2) | $(field floor 3) | 1.00 | $(field floor 4) |"
   for k in "get:GET /storageTargets/{id} (100k users)" "list-1000:GET /users?offset&limit=100, 1k users" "list-100000:GET /users?offset&limit=100, 100k users" \
            "patch:PATCH connector secret" "verify:POST …/password/verify (connector)" "password:PATCH user password (PBKDF2-bound)" "token:POST /auth/token (PBKDF2-bound)"; do
     key=${k%%:*}; label=${k#*:}
-    echo "| $label | $(field "$key" 1) | $(field "$key" 2) | $(field "$key" 3) | $(ratio "$(field "$key" 1)" "$(field floor 1)") |"
+    echo "| $label | $(field "$key" 1) | $(field "$key" 2) | $(field "$key" 3) | $(ratio "$(field "$key" 1)" "$(field floor 1)") | $(field "$key" 4) |"
   done
   echo
   echo "- PBKDF2-HMAC-SHA512 at 210,000 iterations: $HASHES hashes/s on one core (a password set = 1 hash + up to 5 history checks)."

@@ -75,7 +75,7 @@ public sealed class PeopleCredentials(
         if (filter.LockedOut == true) query = query.Where(u => u.LockoutEnd != null && u.LockoutEnd > now);
         if (filter.LockedOut == false) query = query.Where(u => u.LockoutEnd == null || u.LockoutEnd <= now);
 
-        var total = await query.CountAsync(cancellationToken);
+        var total = await CountAsync(filter, query, cancellationToken);
         query = (filter.SortBy, filter.Descending) switch
         {
             ("loginName", false) => query.OrderBy(u => u.NormalizedUserName).ThenBy(u => u.Id),
@@ -89,6 +89,21 @@ public sealed class PeopleCredentials(
         };
         var users = await query.Skip(offset).Take(limit).ToListAsync(cancellationToken);
         return (users.Select(Snapshot).ToList(), total);
+    }
+
+    // Totals for the list's filters, kept for two seconds: counting 100,000 rows on every page costs more than the page.
+    private static readonly TimeSpan CountLifetime = TimeSpan.FromSeconds(2);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<UserQuery, (int Count, DateTime Until)> counts = new();
+
+    private async Task<int> CountAsync(UserQuery filter, IQueryable<PortalUser> query, CancellationToken cancellationToken)
+    {
+        var key = filter with { SortBy = "", Descending = false };
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (counts.TryGetValue(key, out var cached) && cached.Until > now) return cached.Count;
+        var count = await query.CountAsync(cancellationToken);
+        if (counts.Count > 1000) counts.Clear();
+        counts[key] = (count, now + CountLifetime);
+        return count;
     }
 
     /// <summary>The roles a person holds.</summary>

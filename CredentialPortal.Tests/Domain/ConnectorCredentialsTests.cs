@@ -107,6 +107,16 @@ public class ConnectorCredentialsTests : IClassFixture<ConnectorCredentialsTests
         Assert.Equal("CORP2", (await host.Connectors.GetAsync(EntityCatalog.StorageTargets, "14"))!["domain"]);
     }
 
+    [Fact]
+    public async Task Concurrent_changes_without_if_match_all_land_last_write_wins()
+    {
+        var before = (await host.Connectors.GetAsync(EntityCatalog.ImportSources, "3"))!.Version;
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.ImportSources, "3", DomainHost.Patch($$"""{ "refreshToken": "token {{i}}" }"""))));
+        Assert.All(results, r => Assert.Equal(DomainStatus.Ok, r.Status));
+        Assert.Equal(before + 10, (await host.Connectors.GetAsync(EntityCatalog.ImportSources, "3"))!.Version);
+    }
+
     [Theory]
     [InlineData("storageTargets", "abc")]
     [InlineData("storageTargets", "13F72189-2EEB-425F-885B-7D1BBA83DDEB")]

@@ -88,6 +88,19 @@ public sealed class ConnectorCredentials(
         Actor actor, EntityResource resource, string id, IReadOnlyDictionary<string, JsonNode?> patch, int? expectedVersion = null,
         CancellationToken cancellationToken = default)
     {
+        // Without If-Match the caller asked for "last write wins": a concurrent writer's commit is not their conflict,
+        // so the change is applied again on the fresh row (a few times at most). With If-Match it is a real 412.
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await PatchOnceAsync(actor, resource, id, patch, expectedVersion, cancellationToken);
+            if (result.Status != DomainStatus.Conflict || expectedVersion is not null || attempt == 3) return result;
+        }
+    }
+
+    private async Task<DomainResult<EntitySnapshot>> PatchOnceAsync(
+        Actor actor, EntityResource resource, string id, IReadOnlyDictionary<string, JsonNode?> patch, int? expectedVersion,
+        CancellationToken cancellationToken)
+    {
         if (!resource.TryParseId(id, out var key)) return DomainResult<EntitySnapshot>.NotFound();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);

@@ -228,6 +228,17 @@ public sealed class PeopleCredentials(
     public async Task<DomainResult<UserSnapshot>> PatchAsync(
         Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        // As for connectors: without If-Match a concurrent writer's commit is retried over, not reported.
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await PatchOnceAsync(actor, id, patch, expectedVersion, cancellationToken);
+            if (result.Status != DomainStatus.Conflict || expectedVersion is not null || attempt == 3) return result;
+        }
+    }
+
+    private async Task<DomainResult<UserSnapshot>> PatchOnceAsync(
+        Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion, CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null) return DomainResult<UserSnapshot>.NotFound();

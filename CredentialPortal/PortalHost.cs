@@ -113,9 +113,11 @@ public static class PortalHost
 
     public static WebApplication UseCredentialPortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
         }
 
         // The documented API shows "https://host//verba/restapi/v1/…": collapse repeated slashes so such requests work as written.

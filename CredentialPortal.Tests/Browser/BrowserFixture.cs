@@ -17,6 +17,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = default!;
     public IBrowser Browser { get; private set; } = default!;
 
+    /// <summary>CSP violations and uncaught page errors seen by any test page.</summary>
+    public List<string> PageErrors { get; } = [];
+
     /// <summary>Screenshots for people to look at, under the test run's output folder.</summary>
     public static string OutputDirectory { get; } = Directory.CreateDirectory(
         Path.Combine(AppContext.BaseDirectory, "test-output", "screenshots")).FullName;
@@ -43,7 +46,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Every browser test also checks that nothing broke the Content-Security-Policy or threw in the page.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && (message.Text.Contains("Content Security Policy") || message.Text.Contains("Refused to")))
+            {
+                lock (PageErrors) PageErrors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => { lock (PageErrors) PageErrors.Add(error); };
+        return page;
     }
 
     public async Task SignInAsync(IPage page, string loginName, string password)

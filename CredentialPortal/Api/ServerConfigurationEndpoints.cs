@@ -62,7 +62,7 @@ public static class ServerConfigurationEndpoints
     private static async Task<IResult> GetServerAsync(HttpContext http, ConfigurationStore store, string name)
     {
         if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
-        var state = (await store.ListServersAsync(http.RequestAborted)).FirstOrDefault(s => s.Server.Name == name);
+        var state = await store.GetServerStateAsync(name, http.RequestAborted);
         return state is null ? ApiProblems.NotFound($"Server '{name}'") : TypedResults.Ok(Json(state));
     }
 

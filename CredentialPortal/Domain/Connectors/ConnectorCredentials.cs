@@ -228,10 +228,6 @@ public sealed class ConnectorCredentials(
     public async Task<DomainResult<VerificationOutcome>> VerifyAsync(
         Actor actor, EntityResource resource, string id, string property, string value, CancellationToken cancellationToken = default)
     {
-        if (lockout.IsLockedOut(actor.Key, out var until))
-        {
-            return DomainResult<VerificationOutcome>.Ok(new(VerificationResult.Refused, until));
-        }
         if (!resource.TryParseId(id, out var key)) return DomainResult<VerificationOutcome>.NotFound();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);

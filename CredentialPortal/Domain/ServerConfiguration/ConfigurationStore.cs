@@ -40,14 +40,24 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var servers = await db.Servers.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
         var states = new List<ServerState>();
-        foreach (var server in servers)
-        {
-            var tasks = await db.ConfigurationTasks.AsNoTracking().Where(t => t.ServerId == server.Id).GroupBy(t => t.Status)
-                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-            states.Add(new ServerState(server, (await DifferencesAsync(db, server, cancellationToken)).Count,
-                tasks.Where(t => t.Key == ConfigurationTaskStatus.Pending).Sum(t => t.Count), tasks.Where(t => t.Key == ConfigurationTaskStatus.Applying).Sum(t => t.Count)));
-        }
+        foreach (var server in servers) states.Add(await StateAsync(db, server, cancellationToken));
         return states;
+    }
+
+    /// <summary>One server's state, without computing every other server's differences.</summary>
+    public async Task<ServerState?> GetServerStateAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, cancellationToken);
+        return server is null ? null : await StateAsync(db, server, cancellationToken);
+    }
+
+    private async Task<ServerState> StateAsync(PortalDbContext db, Server server, CancellationToken cancellationToken)
+    {
+        var tasks = await db.ConfigurationTasks.AsNoTracking().Where(t => t.ServerId == server.Id).GroupBy(t => t.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return new ServerState(server, (await DifferencesAsync(db, server, cancellationToken)).Count,
+            tasks.Where(t => t.Key == ConfigurationTaskStatus.Pending).Sum(t => t.Count), tasks.Where(t => t.Key == ConfigurationTaskStatus.Applying).Sum(t => t.Count));
     }
 
     public async Task<Server?> FindServerAsync(string name, CancellationToken cancellationToken = default)

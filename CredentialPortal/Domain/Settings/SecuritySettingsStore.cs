@@ -32,7 +32,7 @@ public sealed class SecuritySettingsStore(
         var validation = await validator.ValidateAsync(proposed, cancellationToken);
         if (!validation.IsValid)
         {
-            return DomainResult<SecuritySettings>.Invalid(DomainErrors.From(validation, n => char.ToLowerInvariant(n[0]) + n[1..]));
+            return DomainResult<SecuritySettings>.Invalid(DomainErrors.From(validation, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName));
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -54,7 +54,7 @@ public sealed class SecuritySettingsStore(
             var after = property.GetValue(proposed);
             if (!Equals(before, after))
             {
-                changes[char.ToLowerInvariant(property.Name[0]) + property.Name[1..]] = (before, after);
+                changes[System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name)] = (before, after);
                 property.SetValue(stored, after);
             }
         }

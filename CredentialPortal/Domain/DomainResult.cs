@@ -50,6 +50,9 @@ public enum DomainStatus
 public sealed record DomainResult<T>(DomainStatus Status, T? Value, DomainErrors? Errors, string? Message)
 {
     public bool Succeeded => Status == DomainStatus.Ok;
+
+    /// <summary>Every message of a refusal, for a dialog or a notification: the per-property ones, else the general one.</summary>
+    public IReadOnlyList<string> Messages => Errors is { Any: true } ? Errors.ByProperty.SelectMany(e => e.Value).ToList() : Message is null ? [] : [Message];
     public static DomainResult<T> Ok(T value) => new(DomainStatus.Ok, value, null, null);
     public static DomainResult<T> NotFound() => new(DomainStatus.NotFound, default, null, "Not found.");
     public static DomainResult<T> Invalid(DomainErrors errors) => new(DomainStatus.Invalid, default, errors, "One or more values are invalid; nothing was changed.");

@@ -27,7 +27,7 @@ public static class TokenEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(
-        HttpContext http, UserManager<PortalUser> users, SignInManager<PortalUser> signIn, PeopleCredentials people, AccountStamps stamps)
+        HttpContext http, PortalSignInManager signIn, PeopleCredentials people, AccountStamps stamps)
     {
         var fields = await ReadFieldsAsync(http);
         if (fields.Problem is not null) return fields.Problem;
@@ -51,27 +51,16 @@ public static class TokenEndpoints
             return ApiProblems.BadRequest("Send client_id and client_secret (or refresh_token), as JSON or form fields.");
         }
 
-        const string refused = "The client id or secret is incorrect, or the account may not sign in.";
-        var account = await users.FindByNameAsync(loginName);
-        var actor = new Actor(account?.Id, account?.LoginName ?? loginName[..Math.Min(loginName.Length, 64)], Door.API,
-            http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
-        if (account is null)
+        var check = await signIn.CheckCredentialsAsync(loginName, password, Door.API, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
+        if (!check.Succeeded)
         {
-            people.SpendPasswordCheckTime(password);
-            await people.RecordSignInAsync(actor, null, succeeded: false, "unknown login name");
-            return ApiProblems.Unauthorized(refused);
-        }
-        var result = await signIn.CheckPasswordSignInAsync(account, password, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            var reason = result.IsLockedOut ? "account locked out" : result.IsNotAllowed ? "account disabled" : "wrong password";
-            await people.RecordSignInAsync(actor, account.Id, succeeded: false, reason);
-            return ApiProblems.Unauthorized(result.IsLockedOut
+            return ApiProblems.Unauthorized(check.Result.IsLockedOut
                 ? "Too many failed sign-ins: the account is locked for a while."
-                : refused);
+                : "The client id or secret is incorrect, or the account may not sign in.");
         }
+        var account = check.User!;
         stamps.Invalidate(account.Id); // a successful sign-in may have rehashed the password (new stamp)
-        await people.RecordSignInAsync(actor, account.Id, succeeded: true);
+        await people.RecordSignInAsync(check.Actor, account.Id, succeeded: true);
         return TypedResults.Ok(ApiAuthentication.Issue(http, await signIn.CreateUserPrincipalAsync(account)));
     }
 

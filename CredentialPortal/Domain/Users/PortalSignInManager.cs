@@ -1,8 +1,15 @@
+using CredentialPortal.Domain.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Domain.Users;
+
+/// <summary>The outcome of checking a login name and password: the account when it exists, and why it was refused.</summary>
+public sealed record CredentialCheck(PortalUser? User, SignInResult Result, Actor Actor)
+{
+    public bool Succeeded => Result.Succeeded;
+}
 
 /// <summary>Identity's sign-in rules plus ours: a disabled account cannot sign in, by any door.</summary>
 public sealed class PortalSignInManager(
@@ -12,9 +19,35 @@ public sealed class PortalSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<PortalUser>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<PortalUser> confirmation)
+    IUserConfirmation<PortalUser> confirmation,
+    PeopleCredentials people)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(PortalUser user) =>
         user.Enabled && await base.CanSignInAsync(user);
+
+    /// <summary>
+    /// Checks a login name and password for any door (portal form, token endpoint) with Identity's login lockout, the
+    /// same time spent for unknown names, and an audit record of every refusal. A success is not recorded here: the
+    /// door may still refuse (an API-only account at the portal); it calls <see cref="PeopleCredentials.RecordSignInAsync"/>.
+    /// </summary>
+    public async Task<CredentialCheck> CheckCredentialsAsync(string loginName, string password, Door door, string? clientAddress, string correlationId)
+    {
+        var user = await UserManager.FindByNameAsync(loginName);
+        var actor = new Actor(user?.Id, user?.LoginName ?? loginName[..Math.Min(loginName.Length, 64)], door, clientAddress, correlationId);
+        if (user is null)
+        {
+            people.SpendPasswordCheckTime(password);
+            await people.RecordSignInAsync(actor, null, succeeded: false, "unknown login name");
+            return new(null, SignInResult.Failed, actor);
+        }
+        var result = await CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            var reason = result.IsLockedOut ? "account locked out" : result.IsNotAllowed ? "account disabled" : "wrong password";
+            Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: {Reason}", door, user.Id, reason);
+            await people.RecordSignInAsync(actor, user.Id, succeeded: false, reason);
+        }
+        return new(user, result, actor);
+    }
 }

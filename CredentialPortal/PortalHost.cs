@@ -2,6 +2,7 @@ using CredentialPortal.Api;
 using CredentialPortal.Components;
 using CredentialPortal.Components.Account;
 using CredentialPortal.Data;
+using CredentialPortal.Data.KeyRing;
 using CredentialPortal.Data.Seeding;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
@@ -9,8 +10,8 @@ using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
@@ -36,10 +37,11 @@ public static class PortalHost
         // Data: the provider is chosen in one place.
         services.AddPortalDatabase();
 
-        // Keys for cookies (and, later, connector secrets) live with the data, so a restart can still read them.
+        // Keys for cookies, tokens and connector secrets live in the database: a restart can still read them, every
+        // instance over one database shares them, and a backup of the database carries them.
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<PortalDataDirectory, ILoggerFactory>((o, data, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysPath), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<PortalDbContext>>((o, contexts) =>
+            o.XmlRepository = new DatabaseKeyRing(contexts));
 
         // Identity: people's accounts, roles, login lockout, PBKDF2-HMAC-SHA512 hashing.
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PortalOptions>>((o, portal) =>

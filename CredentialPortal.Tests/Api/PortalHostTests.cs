@@ -32,7 +32,7 @@ public class PortalHostTests(PortalHostTests.Host host) : IClassFixture<PortalHo
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "SqliteOnly")]
     public async Task Schema_comes_from_migrations_in_a_file_under_the_data_directory()
     {
         Assert.True(File.Exists(Factory.Data.DatabasePath));

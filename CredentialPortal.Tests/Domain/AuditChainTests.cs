@@ -24,13 +24,13 @@ public class AuditChainTests
     }
 
     [Fact]
-    public async Task Editing_one_row_directly_in_SQLite_is_found()
+    public async Task Editing_one_row_directly_in_the_database_is_found()
     {
         using var host = new DomainHost();
         await using var db = host.CreateDbContext();
         var count = await db.AuditRecords.CountAsync();
         Assert.True(count > 5);
-        await db.Database.ExecuteSqlRawAsync("UPDATE AuditLog SET ActorName = 'mallory' WHERE Sequence = 3");
+        await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditLog" SET "ActorName" = 'mallory' WHERE "Sequence" = 3""");
 
         var verification = await host.Audit.VerifyChainAsync(db);
         Assert.False(verification.Intact);
@@ -48,10 +48,10 @@ public class AuditChainTests
         var row = await db.AuditRecords.AsNoTracking().SingleAsync(r => r.Sequence == 4);
         row.ActorName = "mallory";
         var forged = AuditTrailHash(row);
-        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE AuditLog SET ActorName = 'mallory', Hash = {forged} WHERE Sequence = 4");
+        await db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "AuditLog" SET "ActorName" = 'mallory', "Hash" = {forged} WHERE "Sequence" = 4""");
         Assert.Equal(5, (await host.Audit.VerifyChainAsync(db)).FirstBrokenSequence);
 
-        await db.Database.ExecuteSqlRawAsync("DELETE FROM AuditLog WHERE Sequence = 2");
+        await db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditLog" WHERE "Sequence" = 2""");
         var verification = await host.Audit.VerifyChainAsync(db);
         Assert.Equal(2, verification.FirstBrokenSequence);
         Assert.Contains("missing", verification.Problem);

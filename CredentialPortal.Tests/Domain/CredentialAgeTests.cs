@@ -13,8 +13,8 @@ public class CredentialAgeTests
         using var host = new DomainHost();
         await using (var db = host.CreateDbContext())
         {
-            await db.Database.ExecuteSqlRawAsync(
-                "UPDATE Secrets SET ChangedAt = '2020-01-01 00:00:00' WHERE Resource = 'storageTargets' AND EntityKey = '13' AND Property = 'password'");
+            await db.StoredSecrets.Where(s => s.Resource == "storageTargets" && s.EntityKey == "13" && s.Property == "password")
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ChangedAt, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
         }
         var stale = await host.Services.GetRequiredService<CredentialAge>().StaleAsync();
 

@@ -6,6 +6,7 @@ using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Verification;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Tests.Domain;
 
@@ -51,8 +52,7 @@ public class SecretsAtRestTests
         }
 
         var logs = host.App.Logs.Text + host.App.Notices;
-        SqliteConnection.ClearAllPools();
-        var files = Directory.GetFiles(host.App.Data.Path, "portal.db*").Select(File.ReadAllBytes).ToList();
+        var files = await host.App.Data.StoredBytesAsync();
         Assert.NotEmpty(files);
         foreach (var marker in planted.Select(p => p.Value).Append(personMarker))
         {
@@ -85,7 +85,8 @@ public class SecretsAtRestTests
             var outcome = await second.Connectors.VerifyAsync(DomainHost.Vault with { UserId = 1 }, resource, id, property, value);
             Assert.True(outcome.Value!.Matches, $"{resource.Name}/{id}.{property} no longer verifies after the restart");
         }
-        Assert.True(Directory.GetFiles(Path.Combine(data.Path, "keys"), "*.xml").Length >= 1);
+        await using var db = second.CreateDbContext();
+        Assert.True(await db.DataProtectionKeys.CountAsync() >= 1, "the key ring is not in the database");
     }
 
     [Fact]

@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace CredentialPortal.Tests.Infrastructure;
 
 /// <summary>
-/// The real application over a temporary SQLite file. Password hashing is lowered for speed here;
+/// The real application over a temporary SQLite file (or, when the run asks for it, a PostgreSQL database: see
+/// <see cref="TestPostgres"/>). Password hashing is lowered for speed here;
 /// one test proves the production setting separately.
 /// </summary>
 public class PortalAppFactory : WebApplicationFactory<Program>
@@ -28,9 +29,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         configureServices = services;
         OwnsData = data is null;
         Data = data ?? new TestDataDirectory();
-        settings = new Dictionary<string, string?>
+        settings = new Dictionary<string, string?>(Data.Settings)
         {
-            ["Portal:DataDirectory"] = Data.Path,
             ["Portal:AdminPassword"] = AdminPassword,
             ["Portal:DemoPassword"] = DemoPassword,
             ["Portal:SeedDemo"] = "true",

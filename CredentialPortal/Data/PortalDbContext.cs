@@ -8,6 +8,7 @@ using CredentialPortal.Domain.ServerConfiguration;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
+using CredentialPortal.Data.KeyRing;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -15,7 +16,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CredentialPortal.Data;
 
-public class PortalDbContext(DbContextOptions<PortalDbContext> options)
+/// <summary>
+/// The one model of the portal's data. Each database engine has a subclass (<see cref="SqlitePortalDbContext"/>,
+/// <see cref="PostgresPortalDbContext"/>) only so that each can own its migrations; domain code sees this type.
+/// </summary>
+public abstract class PortalDbContext(DbContextOptions options)
     : IdentityDbContext<PortalUser, PortalRole, int>(options)
 {
     /// <summary>The discriminator column: the wire's <c>type</c> value (DESIGN §3).</summary>
@@ -37,6 +42,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<SettingDefinition> SettingDefinitions => Set<SettingDefinition>();
     public DbSet<ConfigurationValue> ConfigurationValues => Set<ConfigurationValue>();
     public DbSet<ConfigurationTask> ConfigurationTasks => Set<ConfigurationTask>();
+    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -151,6 +157,12 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             e.HasMany(x => x.Actions).WithOne().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        builder.Entity<DataProtectionKeyRecord>(e =>
+        {
+            e.ToTable("DataProtectionKeys");
+            e.Property(x => x.FriendlyName).HasMaxLength(128);
+        });
+
         builder.Entity<ActorLockout>(e =>
         {
             e.Property(x => x.ActorKey).HasMaxLength(300);
@@ -196,3 +208,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
+
+/// <summary>The SQLite engine's context: owns the migrations under Data/Migrations/Sqlite.</summary>
+public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options);
+
+/// <summary>The PostgreSQL engine's context: owns the migrations under Data/Migrations/Postgres.</summary>
+public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options) : PortalDbContext(options);

@@ -39,6 +39,7 @@ public static class DomainServices
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SecuritySettingsStore>();
         services.AddSingleton<VerificationLockout>();
+        services.AddSingleton<EntitySnapshotCache>();
         services.AddSingleton<ConnectorCredentials>();
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<AccountStamps>();

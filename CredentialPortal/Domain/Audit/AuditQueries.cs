@@ -27,7 +27,7 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
     public async Task<(IReadOnlyList<AuditRecord> Items, int Total)> ListAsync(AuditQuery query, int offset, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var filtered = Filter(db.AuditRecords.AsNoTracking(), query);
+        var filtered = Filter(db, db.AuditRecords.AsNoTracking(), query);
         var total = await filtered.CountAsync(cancellationToken);
         var items = await filtered.OrderByDescending(r => r.Sequence).Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
         return (items, total);
@@ -39,8 +39,7 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
         IQueryable<VerificationAttempt> attempts = db.VerificationAttempts.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
-            var pattern = SearchPattern.Contains(query.Actor);
-            attempts = attempts.Where(a => EF.Functions.Like(a.ActorName, pattern, SearchPattern.EscapeCharacter));
+            attempts = attempts.WhereAnyContains(db, query.Actor, a => a.ActorName);
         }
         if (query.Result is { } result) attempts = attempts.Where(a => a.Result == result);
         if (query.FromUtc is { } from) attempts = attempts.Where(a => a.At >= from);
@@ -62,7 +61,7 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var csv = new StringBuilder();
         csv.AppendLine("sequence,occurredAtUtc,actor,door,action,entityType,entityId,properties,changes,outcome,clientAddress,correlationId,hash");
-        await foreach (var r in Filter(db.AuditRecords.AsNoTracking(), query).OrderBy(r => r.Sequence).Take(MaxExportRows).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var r in Filter(db, db.AuditRecords.AsNoTracking(), query).OrderBy(r => r.Sequence).Take(MaxExportRows).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             csv.AppendJoin(',', new[]
             {
@@ -84,12 +83,11 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
         return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
-    private static IQueryable<AuditRecord> Filter(IQueryable<AuditRecord> records, AuditQuery query)
+    private static IQueryable<AuditRecord> Filter(PortalDbContext db, IQueryable<AuditRecord> records, AuditQuery query)
     {
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
-            var pattern = SearchPattern.Contains(query.Actor);
-            records = records.Where(r => EF.Functions.Like(r.ActorName, pattern, SearchPattern.EscapeCharacter));
+            records = records.WhereAnyContains(db, query.Actor, r => r.ActorName);
         }
         if (!string.IsNullOrWhiteSpace(query.EntityType)) records = records.Where(r => r.EntityType == query.EntityType);
         if (!string.IsNullOrWhiteSpace(query.EntityId)) records = records.Where(r => r.EntityId == query.EntityId);

@@ -16,13 +16,14 @@ public sealed record ChainVerification(bool Intact, long RecordsChecked, long? F
 
 /// <summary>
 /// Appends audit records as a hash chain, in the same transaction as the change they describe, and verifies the
-/// chain. Appends are serialised in this process so each record links to the one committed before it.
+/// chain. Appends are serialised (across instances too, with PostgreSQL) so each record links to the one committed
+/// before it: no gaps, no forks.
 /// </summary>
 public sealed class AuditTrail(TimeProvider clock)
 {
     public static readonly string GenesisHash = new('0', 64);
 
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly DatabaseExclusion chain = new("audit-chain");
     private (long Sequence, string Hash)? head;
 
     /// <summary>A new, not yet chained record. Public changes carry old→new; secrets are named, never valued.</summary>
@@ -36,7 +37,8 @@ public sealed class AuditTrail(TimeProvider clock)
         string? outcome = null) =>
         new()
         {
-            OccurredAt = clock.GetUtcNow().UtcDateTime,
+            // Whole microseconds: what every engine stores (PostgreSQL keeps no more), so the hash survives the round trip.
+            OccurredAt = TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
             ActorId = actor.UserId,
             ActorName = actor.Name,
             Door = actor.Door,
@@ -70,37 +72,33 @@ public sealed class AuditTrail(TimeProvider clock)
     /// </summary>
     public async Task CommitAsync(PortalDbContext db, IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
+        await using var section = await chain.EnterAsync(db, cancellationToken: cancellationToken);
+        // With a shared database another instance may have appended since: read the head under the lock.
+        if (db.Database.IsNpgsql()) head = null;
+        head ??= await LoadHeadAsync(db, cancellationToken);
+        var (sequence, hash) = head.Value;
+        foreach (var record in records)
+        {
+            record.Sequence = ++sequence;
+            record.PreviousHash = hash;
+            record.Hash = hash = ComputeHash(record);
+            db.AuditRecords.Add(record);
+        }
         try
         {
-            head ??= await LoadHeadAsync(db, cancellationToken);
-            var (sequence, hash) = head.Value;
+            await db.SaveChangesAsync(cancellationToken);
+            await section.CommitAsync(cancellationToken);
+        }
+        catch
+        {
             foreach (var record in records)
             {
-                record.Sequence = ++sequence;
-                record.PreviousHash = hash;
-                record.Hash = hash = ComputeHash(record);
-                db.AuditRecords.Add(record);
+                db.Entry(record).State = EntityState.Detached;
             }
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch
-            {
-                foreach (var record in records)
-                {
-                    db.Entry(record).State = EntityState.Detached;
-                }
-                head = null; // another writer may have moved the chain on: reload next time
-                throw;
-            }
-            head = (sequence, hash);
+            head = null; // another writer may have moved the chain on: reload next time
+            throw;
         }
-        finally
-        {
-            gate.Release();
-        }
+        head = (sequence, hash);
     }
 
     /// <summary>Walks the whole chain in order; reports the first record whose content, link or position is wrong.</summary>
@@ -127,6 +125,8 @@ public sealed class AuditTrail(TimeProvider clock)
         }
         return new(true, expectedSequence - 1, null, null);
     }
+
+    private static DateTime TruncateToMicroseconds(DateTime t) => new(t.Ticks - t.Ticks % 10, t.Kind);
 
     internal static string ComputeHash(AuditRecord r)
     {

@@ -169,8 +169,7 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
         }
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = SearchPattern.Contains(search);
-            query = query.Where(e => EF.Functions.Like(EF.Property<string>(e, searchProperty), pattern, SearchPattern.EscapeCharacter));
+            query = query.WhereAnyContains(db, search, e => EF.Property<string>(e, searchProperty));
         }
         return query.OrderBy(key);
     }

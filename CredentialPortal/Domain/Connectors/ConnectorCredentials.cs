@@ -39,16 +39,14 @@ public sealed class ConnectorCredentials(
     SecretProtector protector,
     AuditTrail audit,
     VerificationLockout lockout,
+    EntitySnapshotCache snapshots,
     TimeProvider clock)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
     public const int MaxSecretLength = 8192;
-    private const int MaxCachedSnapshots = 50_000;
 
-    // Entity snapshots by (resource, id). Every change goes through PatchAsync, which replaces the entry, so a read
-    // never sees an older version in this process. (Several instances over one database would need shared invalidation.)
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Resource, object Id), EntitySnapshot> snapshots = new();
+    private readonly DatabaseExclusion entityChanges = new("entity-changes");
 
     public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, CancellationToken cancellationToken = default)
     {
@@ -65,18 +63,11 @@ public sealed class ConnectorCredentials(
     public async Task<EntitySnapshot?> GetAsync(EntityResource resource, string id, CancellationToken cancellationToken = default)
     {
         if (!resource.TryParseId(id, out var key)) return null;
-        if (snapshots.TryGetValue((resource.Name, key), out var cached)) return cached;
+        if (snapshots.TryGet(resource, key, out var cached)) return cached;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);
         if (entity is null) return null;
-        return Remember(resource, key, Snapshot(entity, await SecretsOfAsync(db, resource, [entity.Key], cancellationToken)));
-    }
-
-    private EntitySnapshot Remember(EntityResource resource, object key, EntitySnapshot snapshot)
-    {
-        if (snapshots.Count >= MaxCachedSnapshots) snapshots.Clear(); // crude bound; reads refill what is hot
-        // A read that started before a concurrent change must not put the older version back: the higher version wins.
-        return snapshots.AddOrUpdate((resource.Name, key), snapshot, (_, existing) => existing.Version > snapshot.Version ? existing : snapshot);
+        return snapshots.Remember(resource, key, Snapshot(entity, await SecretsOfAsync(db, resource, [entity.Key], cancellationToken)));
     }
 
     /// <summary>
@@ -103,6 +94,8 @@ public sealed class ConnectorCredentials(
     {
         if (!resource.TryParseId(id, out var key)) return DomainResult<EntitySnapshot>.NotFound();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Changes to one entity queue up rather than collide (across instances too): "last write wins" needs no retry.
+        await using var section = await entityChanges.EnterAsync(db, resource.Name + "/" + id, cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);
         if (entity is null) return DomainResult<EntitySnapshot>.NotFound();
         if (expectedVersion is { } expected && expected != entity.Version)
@@ -212,13 +205,14 @@ public sealed class ConnectorCredentials(
         try
         {
             await audit.CommitAsync(db, records, cancellationToken);
+            await section.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            snapshots.TryRemove((resource.Name, key), out _);
+            snapshots.Forget(resource, key);
             return DomainResult<EntitySnapshot>.Conflict("The entity changed while this change was being saved. Read it again and retry.");
         }
-        return DomainResult<EntitySnapshot>.Ok(Remember(resource, key, Snapshot(entity, stored)));
+        return DomainResult<EntitySnapshot>.Ok(await snapshots.ChangedAsync(resource, key, Snapshot(entity, stored)));
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed partial class MachineUserAccounts(
     TimeProvider clock)
 {
     public const string DefaultNamePrefix = "machine-user-";
-    private readonly SemaphoreSlim creation = new(1, 1);
+    private readonly DatabaseExclusion creation = new("machine-user-creation");
 
     public static bool TryParseRole(string? text, out OrgRole role)
     {
@@ -100,54 +100,48 @@ public sealed partial class MachineUserAccounts(
         }
         if (errors.Any) return DomainResult<MachineUserCreated>.Invalid(errors);
 
-        await creation.WaitAsync(cancellationToken);
-        try
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await creation.EnterAsync(db, cancellationToken: cancellationToken);
+        if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken))
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken))
-            {
-                return DomainResult<MachineUserCreated>.NotFound($"Organisation {orgId} does not exist.");
-            }
-            var id = accountId ?? (await db.Users.MaxAsync(u => (int?)u.Id, cancellationToken) ?? 0) + 1;
-            if (await db.Users.AnyAsync(u => u.Id == id, cancellationToken))
-            {
-                return DomainResult<MachineUserCreated>.Duplicate($"Account id {id} is taken.");
-            }
-            var loginName = name ?? DefaultNamePrefix + id;
-            var normalized = normalizer.NormalizeName(loginName);
-            if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
-            {
-                return DomainResult<MachineUserCreated>.Duplicate($"The name '{loginName}' is taken.");
-            }
-            var generated = password is null ? PasswordGenerator.Generate(rules) : null;
-            if (password is not null && PasswordPolicy.Check(rules, password, loginName) is { Count: > 0 } late)
-            {
-                // The default name is known only now: recheck "not containing the login name".
-                return DomainResult<MachineUserCreated>.Invalid(late.Aggregate(new DomainErrors(), (e, v) => e.Add("password", v.Message, v.Code)));
-            }
+            return DomainResult<MachineUserCreated>.NotFound($"Organisation {orgId} does not exist.");
+        }
+        var id = accountId ?? (await db.Users.MaxAsync(u => (int?)u.Id, cancellationToken) ?? 0) + 1;
+        if (await db.Users.AnyAsync(u => u.Id == id, cancellationToken))
+        {
+            return DomainResult<MachineUserCreated>.Duplicate($"Account id {id} is taken.");
+        }
+        var loginName = name ?? DefaultNamePrefix + id;
+        var normalized = normalizer.NormalizeName(loginName);
+        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
+        {
+            return DomainResult<MachineUserCreated>.Duplicate($"The name '{loginName}' is taken.");
+        }
+        var generated = password is null ? PasswordGenerator.Generate(rules) : null;
+        if (password is not null && PasswordPolicy.Check(rules, password, loginName) is { Count: > 0 } late)
+        {
+            // The default name is known only now: recheck "not containing the login name".
+            return DomainResult<MachineUserCreated>.Invalid(late.Aggregate(new DomainErrors(), (e, v) => e.Add("password", v.Message, v.Code)));
+        }
 
-            var now = clock.GetUtcNow().UtcDateTime;
-            var user = new PortalUser
-            {
-                Id = id, UserName = loginName, NormalizedUserName = normalized, DisplayName = loginName, IsMachine = true,
-                Source = UserSource.Local, Enabled = true, CreatedAt = now, LockoutEnabled = true,
-                SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant(), ConcurrencyStamp = Guid.NewGuid().ToString(),
-            };
-            db.Users.Add(user);
-            await people.StoreNewPasswordAsync(db, user, password ?? generated!, cancellationToken);
-            db.OrgMemberships.Add(new OrgMembership { OrgId = orgId, UserId = id, Role = orgRole });
-            var record = audit.Describe(actor, AuditActions.Create, "machineUsers", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["name", "org", "role", "password"],
-                new Dictionary<string, (object?, object?)> { ["name"] = (null, loginName), ["org"] = (null, orgId), ["role"] = (null, orgRole.ToString()) },
-                outcome: generated is null ? "password given" : "password generated");
-            await audit.CommitAsync(db, [record], cancellationToken);
-            return DomainResult<MachineUserCreated>.Ok(new MachineUserCreated(
-                new OrgUserRow(id, loginName, null, now, "active", orgRole.ToString(), true), generated));
-        }
-        finally
+        var now = clock.GetUtcNow().UtcDateTime;
+        var user = new PortalUser
         {
-            creation.Release();
-        }
+            Id = id, UserName = loginName, NormalizedUserName = normalized, DisplayName = loginName, IsMachine = true,
+            Source = UserSource.Local, Enabled = true, CreatedAt = now, LockoutEnabled = true,
+            SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant(), ConcurrencyStamp = Guid.NewGuid().ToString(),
+        };
+        db.Users.Add(user);
+        await people.StoreNewPasswordAsync(db, user, password ?? generated!, cancellationToken);
+        db.OrgMemberships.Add(new OrgMembership { OrgId = orgId, UserId = id, Role = orgRole });
+        var record = audit.Describe(actor, AuditActions.Create, "machineUsers", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["name", "org", "role", "password"],
+            new Dictionary<string, (object?, object?)> { ["name"] = (null, loginName), ["org"] = (null, orgId), ["role"] = (null, orgRole.ToString()) },
+            outcome: generated is null ? "password given" : "password generated");
+        await audit.CommitAsync(db, [record], cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<MachineUserCreated>.Ok(new MachineUserCreated(
+            new OrgUserRow(id, loginName, null, now, "active", orgRole.ToString(), true), generated));
     }
 
     /// <summary>A machine user by account id or by name.</summary>

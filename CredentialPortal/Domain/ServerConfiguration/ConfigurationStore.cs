@@ -33,7 +33,7 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
 {
     public const string PrerequisiteNotMet = "PREREQUISITE_NOT_MET";
     private const string Resource = "serverConfiguration";
-    private readonly SemaphoreSlim writes = new(1, 1);
+    private readonly DatabaseExclusion writes = new("server-configuration");
 
     public async Task<IReadOnlyList<ServerState>> ListServersAsync(CancellationToken cancellationToken = default)
     {
@@ -103,76 +103,64 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>Sets a profile's value: affects every server of the profile's role that has no custom value for the key.</summary>
     public async Task<DomainResult<int>> SetProfileValueAsync(Actor actor, int profileId, string path, JsonNode? value, CancellationToken cancellationToken = default)
     {
-        await writes.WaitAsync(cancellationToken);
-        try
-        {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var profile = await db.ConfigurationProfiles.FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken);
-            if (profile is null) return DomainResult<int>.NotFound($"Configuration profile {profileId} does not exist.");
-            var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
-            if (setting is null) return DomainResult<int>.NotFound($"There is no setting '{path}'.");
-            if (Read(setting, value, out var plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
+        var profile = await db.ConfigurationProfiles.FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken);
+        if (profile is null) return DomainResult<int>.NotFound($"Configuration profile {profileId} does not exist.");
+        var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
+        if (setting is null) return DomainResult<int>.NotFound($"There is no setting '{path}'.");
+        if (Read(setting, value, out var plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
 
-            var servers = (await db.Servers.ToListAsync(cancellationToken)).Where(s => s.RoleList.Contains(profile.Role)).ToList();
-            var affected = new List<Server>();
-            foreach (var server in servers)
+        var servers = (await db.Servers.ToListAsync(cancellationToken)).Where(s => s.RoleList.Contains(profile.Role)).ToList();
+        var affected = new List<Server>();
+        foreach (var server in servers)
+        {
+            if (!await db.ConfigurationValues.AnyAsync(v => v.Scope == ValueScope.ServerCustom && v.OwnerId == server.Id && v.Path == path, cancellationToken))
             {
-                if (!await db.ConfigurationValues.AnyAsync(v => v.Scope == ValueScope.ServerCustom && v.OwnerId == server.Id && v.Path == path, cancellationToken))
-                {
-                    affected.Add(server);
-                }
+                affected.Add(server);
             }
-            if (await BlockedAsync(db, affected, cancellationToken) is { } blocked) return blocked;
+        }
+        if (await BlockedAsync(db, affected, cancellationToken) is { } blocked) return blocked;
 
-            var stored = await UpsertAsync(db, ValueScope.Profile, profileId, setting, plain!, cancellationToken);
-            foreach (var server in affected) AddTask(db, server, setting, stored);
-            await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.Update, "configurationProfiles", profileId.ToString(CultureInfo.InvariantCulture), [path],
-                setting.Type == SettingType.Secret ? null : new Dictionary<string, (object?, object?)> { [path] = (null, plain) },
-                outcome: $"tasks created for {affected.Count} server(s)")], cancellationToken);
-            return DomainResult<int>.Ok(affected.Count);
-        }
-        finally
-        {
-            writes.Release();
-        }
+        var stored = await UpsertAsync(db, ValueScope.Profile, profileId, setting, plain!, cancellationToken);
+        foreach (var server in affected) AddTask(db, server, setting, stored);
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.Update, "configurationProfiles", profileId.ToString(CultureInfo.InvariantCulture), [path],
+            setting.Type == SettingType.Secret ? null : new Dictionary<string, (object?, object?)> { [path] = (null, plain) },
+            outcome: $"tasks created for {affected.Count} server(s)")], cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<int>.Ok(affected.Count);
     }
 
     /// <summary>Sets (or with a null value removes) a server's own value for a key (Approach A).</summary>
     public async Task<DomainResult<int>> SetServerValueAsync(Actor actor, string serverName, string path, JsonNode? value, bool remove, CancellationToken cancellationToken = default)
     {
-        await writes.WaitAsync(cancellationToken);
-        try
-        {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-            if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
-            var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
-            if (setting is null) return DomainResult<int>.NotFound($"There is no setting '{path}'.");
-            string? plain = null;
-            if (!remove && Read(setting, value, out plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
-            if (await BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
+        if (setting is null) return DomainResult<int>.NotFound($"There is no setting '{path}'.");
+        string? plain = null;
+        if (!remove && Read(setting, value, out plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
+        if (await BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
 
-            var custom = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.ServerCustom && v.OwnerId == server.Id && v.Path == path, cancellationToken);
-            if (remove)
-            {
-                if (custom is null) return DomainResult<int>.NotFound($"Server '{serverName}' has no custom value for '{path}'.");
-                db.ConfigurationValues.Remove(custom);
-                await db.SaveChangesAsync(cancellationToken);
-                var (desired, _) = await DesiredAsync(db, server, path, cancellationToken);
-                if (desired is not null) AddTask(db, server, setting, desired);
-            }
-            else
-            {
-                AddTask(db, server, setting, await UpsertAsync(db, ValueScope.ServerCustom, server.Id, setting, plain!, cancellationToken));
-            }
-            await audit.CommitAsync(db, [audit.Describe(actor, remove ? "custom-value-removed" : AuditActions.Update, "servers", server.Name, [path],
-                setting.Type == SettingType.Secret || remove ? null : new Dictionary<string, (object?, object?)> { [path] = (null, plain) })], cancellationToken);
-            return DomainResult<int>.Ok(1);
-        }
-        finally
+        var custom = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.ServerCustom && v.OwnerId == server.Id && v.Path == path, cancellationToken);
+        if (remove)
         {
-            writes.Release();
+            if (custom is null) return DomainResult<int>.NotFound($"Server '{serverName}' has no custom value for '{path}'.");
+            db.ConfigurationValues.Remove(custom);
+            await db.SaveChangesAsync(cancellationToken);
+            var (desired, _) = await DesiredAsync(db, server, path, cancellationToken);
+            if (desired is not null) AddTask(db, server, setting, desired);
         }
+        else
+        {
+            AddTask(db, server, setting, await UpsertAsync(db, ValueScope.ServerCustom, server.Id, setting, plain!, cancellationToken));
+        }
+        await audit.CommitAsync(db, [audit.Describe(actor, remove ? "custom-value-removed" : AuditActions.Update, "servers", server.Name, [path],
+            setting.Type == SettingType.Secret || remove ? null : new Dictionary<string, (object?, object?)> { [path] = (null, plain) })], cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<int>.Ok(1);
     }
 
     public async Task<DomainResult<IReadOnlyList<ConfigurationDifference>>> DifferencesAsync(string serverName, CancellationToken cancellationToken = default)
@@ -187,38 +175,32 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>Resolves differences key by key: push the database value (a task) or adopt the registry value as the server's custom value.</summary>
     public async Task<DomainResult<int>> ResolveAsync(Actor actor, string serverName, IReadOnlyList<(string Path, bool UseDb)> choices, CancellationToken cancellationToken = default)
     {
-        await writes.WaitAsync(cancellationToken);
-        try
-        {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-            if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
-            var differences = await DifferencesAsync(db, server, cancellationToken);
-            var errors = new DomainErrors();
-            foreach (var (path, _) in choices.Where(c => differences.All(d => d.Path != c.Path))) errors.Add(path, "This key has no unresolved difference.", "no_difference");
-            if (errors.Any) return DomainResult<int>.Invalid(errors);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        var differences = await DifferencesAsync(db, server, cancellationToken);
+        var errors = new DomainErrors();
+        foreach (var (path, _) in choices.Where(c => differences.All(d => d.Path != c.Path))) errors.Add(path, "This key has no unresolved difference.", "no_difference");
+        if (errors.Any) return DomainResult<int>.Invalid(errors);
 
-            foreach (var (path, useDb) in choices)
-            {
-                var setting = await db.SettingDefinitions.FirstAsync(s => s.Path == path, cancellationToken);
-                if (useDb)
-                {
-                    AddTask(db, server, setting, (await DesiredAsync(db, server, path, cancellationToken)).Value!);
-                }
-                else
-                {
-                    var reported = await db.ConfigurationValues.FirstAsync(v => v.Scope == ValueScope.Registry && v.OwnerId == server.Id && v.Path == path, cancellationToken);
-                    await UpsertAsync(db, ValueScope.ServerCustom, server.Id, setting, Plain(reported, setting)!, cancellationToken);
-                }
-            }
-            await audit.CommitAsync(db, [audit.Describe(actor, "differences-resolved", "servers", server.Name, choices.Select(c => c.Path),
-                outcome: string.Join("; ", choices.Select(c => $"{c.Path}: {(c.UseDb ? "database" : "registry")}")))], cancellationToken);
-            return DomainResult<int>.Ok(choices.Count);
-        }
-        finally
+        foreach (var (path, useDb) in choices)
         {
-            writes.Release();
+            var setting = await db.SettingDefinitions.FirstAsync(s => s.Path == path, cancellationToken);
+            if (useDb)
+            {
+                AddTask(db, server, setting, (await DesiredAsync(db, server, path, cancellationToken)).Value!);
+            }
+            else
+            {
+                var reported = await db.ConfigurationValues.FirstAsync(v => v.Scope == ValueScope.Registry && v.OwnerId == server.Id && v.Path == path, cancellationToken);
+                await UpsertAsync(db, ValueScope.ServerCustom, server.Id, setting, Plain(reported, setting)!, cancellationToken);
+            }
         }
+        await audit.CommitAsync(db, [audit.Describe(actor, "differences-resolved", "servers", server.Name, choices.Select(c => c.Path),
+            outcome: string.Join("; ", choices.Select(c => $"{c.Path}: {(c.UseDb ? "database" : "registry")}")))], cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<int>.Ok(choices.Count);
     }
 
     public async Task<DomainResult<IReadOnlyList<ConfigurationTask>>> TasksAsync(string serverName, CancellationToken cancellationToken = default)
@@ -234,27 +216,21 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>Releases the server's pending tasks to its agent (step 3). Refused while differences are unresolved.</summary>
     public async Task<DomainResult<int>> ApplyAsync(Actor actor, string serverName, CancellationToken cancellationToken = default)
     {
-        await writes.WaitAsync(cancellationToken);
-        try
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        if (await BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
+        var pending = await db.ConfigurationTasks.Where(t => t.ServerId == server.Id && t.Status == ConfigurationTaskStatus.Pending).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var task in pending)
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-            if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
-            if (await BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
-            var pending = await db.ConfigurationTasks.Where(t => t.ServerId == server.Id && t.Status == ConfigurationTaskStatus.Pending).ToListAsync(cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            foreach (var task in pending)
-            {
-                task.Status = ConfigurationTaskStatus.Applying;
-                task.AppliedAt = now;
-            }
-            await audit.CommitAsync(db, [audit.Describe(actor, "tasks-applied", "servers", server.Name, outcome: $"{pending.Count} task(s) released to the agent")], cancellationToken);
-            return DomainResult<int>.Ok(pending.Count);
+            task.Status = ConfigurationTaskStatus.Applying;
+            task.AppliedAt = now;
         }
-        finally
-        {
-            writes.Release();
-        }
+        await audit.CommitAsync(db, [audit.Describe(actor, "tasks-applied", "servers", server.Name, outcome: $"{pending.Count} task(s) released to the agent")], cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<int>.Ok(pending.Count);
     }
 
     /// <summary>The agent reports what the server's registry holds now, and its public key.</summary>
@@ -269,37 +245,31 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
         {
             return DomainResult<int>.Invalid(new DomainErrors().Add("publicKey", "The agent's public key must be a base64 SubjectPublicKeyInfo RSA key.", "invalid_key"));
         }
-        await writes.WaitAsync(cancellationToken);
-        try
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        var settings = await db.SettingDefinitions.ToListAsync(cancellationToken);
+        foreach (var setting in settings)
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-            if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
-            var settings = await db.SettingDefinitions.ToListAsync(cancellationToken);
-            foreach (var setting in settings)
+            var existing = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.Registry && v.OwnerId == server.Id && v.Path == setting.Path, cancellationToken);
+            if (registry.TryGetValue(setting.Path, out var reported))
             {
-                var existing = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.Registry && v.OwnerId == server.Id && v.Path == setting.Path, cancellationToken);
-                if (registry.TryGetValue(setting.Path, out var reported))
+                if (existing is null || Plain(existing, setting) != reported)
                 {
-                    if (existing is null || Plain(existing, setting) != reported)
-                    {
-                        await UpsertAsync(db, ValueScope.Registry, server.Id, setting, reported, cancellationToken);
-                    }
-                }
-                else if (existing is not null)
-                {
-                    db.ConfigurationValues.Remove(existing);
+                    await UpsertAsync(db, ValueScope.Registry, server.Id, setting, reported, cancellationToken);
                 }
             }
-            server.AgentPublicKey = publicKey;
-            server.AgentLastSeen = clock.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(cancellationToken);
-            return DomainResult<int>.Ok(registry.Count);
+            else if (existing is not null)
+            {
+                db.ConfigurationValues.Remove(existing);
+            }
         }
-        finally
-        {
-            writes.Release();
-        }
+        server.AgentPublicKey = publicKey;
+        server.AgentLastSeen = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<int>.Ok(registry.Count);
     }
 
     /// <summary>The released tasks for a server's agent; secret values sealed for its key.</summary>
@@ -321,34 +291,28 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>The agent reports a task's outcome; on success the pushed values become the server's known registry values.</summary>
     public async Task<DomainResult<ConfigurationTaskStatus>> CompleteTaskAsync(Actor agent, string serverName, int taskId, bool succeeded, string? message, CancellationToken cancellationToken = default)
     {
-        await writes.WaitAsync(cancellationToken);
-        try
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
+        var task = server is null ? null : await db.ConfigurationTasks.Include(t => t.Actions).FirstOrDefaultAsync(t => t.Id == taskId && t.ServerId == server.Id, cancellationToken);
+        if (task is null) return DomainResult<ConfigurationTaskStatus>.NotFound($"Task {taskId} of server '{serverName}' does not exist.");
+        if (task.Status != ConfigurationTaskStatus.Applying) return DomainResult<ConfigurationTaskStatus>.Conflict($"Task {taskId} is {task.Status}, not being applied.");
+        task.Status = succeeded ? ConfigurationTaskStatus.Applied : ConfigurationTaskStatus.Failed;
+        task.CompletedAt = clock.GetUtcNow().UtcDateTime;
+        task.Message = message is { Length: > 500 } ? message[..500] : message;
+        if (succeeded)
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-            var task = server is null ? null : await db.ConfigurationTasks.Include(t => t.Actions).FirstOrDefaultAsync(t => t.Id == taskId && t.ServerId == server.Id, cancellationToken);
-            if (task is null) return DomainResult<ConfigurationTaskStatus>.NotFound($"Task {taskId} of server '{serverName}' does not exist.");
-            if (task.Status != ConfigurationTaskStatus.Applying) return DomainResult<ConfigurationTaskStatus>.Conflict($"Task {taskId} is {task.Status}, not being applied.");
-            task.Status = succeeded ? ConfigurationTaskStatus.Applied : ConfigurationTaskStatus.Failed;
-            task.CompletedAt = clock.GetUtcNow().UtcDateTime;
-            task.Message = message is { Length: > 500 } ? message[..500] : message;
-            if (succeeded)
+            foreach (var action in task.Actions)
             {
-                foreach (var action in task.Actions)
-                {
-                    var setting = await db.SettingDefinitions.FirstAsync(s => s.Path == action.Path, cancellationToken);
-                    var plain = action.Ciphertext is null ? action.Plain! : protector.Unprotect(Resource, $"task:{server!.Id}", action.Path, action.Ciphertext);
-                    await UpsertAsync(db, ValueScope.Registry, server!.Id, setting, plain, cancellationToken);
-                }
+                var setting = await db.SettingDefinitions.FirstAsync(s => s.Path == action.Path, cancellationToken);
+                var plain = action.Ciphertext is null ? action.Plain! : protector.Unprotect(Resource, $"task:{server!.Id}", action.Path, action.Ciphertext);
+                await UpsertAsync(db, ValueScope.Registry, server!.Id, setting, plain, cancellationToken);
             }
-            await audit.CommitAsync(db, [audit.Describe(agent, succeeded ? "task-applied" : "task-failed", "servers", serverName,
-                task.Actions.Select(a => a.Path), outcome: $"task {taskId}: {task.Message}")], cancellationToken);
-            return DomainResult<ConfigurationTaskStatus>.Ok(task.Status);
         }
-        finally
-        {
-            writes.Release();
-        }
+        await audit.CommitAsync(db, [audit.Describe(agent, succeeded ? "task-applied" : "task-failed", "servers", serverName,
+            task.Actions.Select(a => a.Path), outcome: $"task {taskId}: {task.Message}")], cancellationToken);
+        await section.CommitAsync(cancellationToken);
+        return DomainResult<ConfigurationTaskStatus>.Ok(task.Status);
     }
 
     /// <summary>Initial values (demo data, installation): stored without tasks, as if the servers already held them.</summary>

@@ -9,12 +9,22 @@ namespace CredentialPortal.Domain.Settings;
 /// Reads the security settings once and keeps them in memory (every password check and verification needs them);
 /// a change goes through <see cref="UpdateAsync"/>, which validates, audits and refreshes the copy.
 /// </summary>
-public sealed class SecuritySettingsStore(
-    IDbContextFactory<PortalDbContext> contexts,
-    IValidator<SecuritySettings> validator,
-    AuditTrail audit)
+public sealed class SecuritySettingsStore
 {
+    private const string Topic = "settings";
+
+    private readonly IDbContextFactory<PortalDbContext> contexts;
+    private readonly IValidator<SecuritySettings> validator;
+    private readonly AuditTrail audit;
+    private readonly ClusterSignals signals;
     private volatile SecuritySettings? current;
+
+    public SecuritySettingsStore(IDbContextFactory<PortalDbContext> contexts, IValidator<SecuritySettings> validator, AuditTrail audit, ClusterSignals signals)
+    {
+        (this.contexts, this.validator, this.audit, this.signals) = (contexts, validator, audit, signals);
+        // Another instance changed them: read them again on next use.
+        signals.Subscribe(Topic, _ => current = null, () => current = null);
+    }
 
     /// <summary>A copy of the current settings; changing it changes nothing until passed to <see cref="UpdateAsync"/>.</summary>
     public async ValueTask<SecuritySettings> GetAsync(CancellationToken cancellationToken = default)
@@ -65,6 +75,7 @@ public sealed class SecuritySettingsStore(
         stored.Version++;
         await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.PolicyChanged, "settings", "security", changes.Keys, changes)], cancellationToken);
         current = stored.Copy();
+        await signals.PublishAsync(Topic, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
         return DomainResult<SecuritySettings>.Ok(stored.Copy());
     }
 }

@@ -10,15 +10,30 @@ public sealed record AccountStamp(string SecurityStamp, bool Enabled, IReadOnlyL
 /// <summary>
 /// The current security stamp, enabled flag and roles of each account, cached so that checking a bearer token costs no
 /// database round trip. Everything that changes them (password set, disable, role change, Identity's own updates
-/// seen at sign-in) calls <see cref="Invalidate"/>, so a revoked token stops working at once.
+/// seen at sign-in) calls <see cref="Invalidate"/>, so a revoked token stops working at once here, and within
+/// milliseconds on the other instances over a shared database (<see cref="ClusterSignals"/>).
 /// </summary>
-public sealed class AccountStamps(IDbContextFactory<PortalDbContext> contexts)
+public sealed class AccountStamps
 {
+    private const string Topic = "account";
+
+    private readonly IDbContextFactory<PortalDbContext> contexts;
+    private readonly ClusterSignals signals;
     private readonly ConcurrentDictionary<int, AccountStamp> cache = new();
+    private long generation; // bumped by every invalidation: a read that raced one is not kept
+
+    public AccountStamps(IDbContextFactory<PortalDbContext> contexts, ClusterSignals signals)
+    {
+        (this.contexts, this.signals) = (contexts, signals);
+        signals.Subscribe(Topic,
+            userId => Forget(int.Parse(userId, System.Globalization.CultureInfo.InvariantCulture)),
+            () => { Interlocked.Increment(ref generation); cache.Clear(); });
+    }
 
     public async ValueTask<AccountStamp?> GetAsync(int userId, CancellationToken cancellationToken = default)
     {
         if (cache.TryGetValue(userId, out var cached)) return cached;
+        var before = Interlocked.Read(ref generation);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.SecurityStamp, u.Enabled }).FirstOrDefaultAsync(cancellationToken);
@@ -29,8 +44,19 @@ public sealed class AccountStamps(IDbContextFactory<PortalDbContext> contexts)
                            select r.Name!).ToListAsync(cancellationToken);
         var stamp = new AccountStamp(user.SecurityStamp ?? "", user.Enabled, roles);
         cache[userId] = stamp;
+        if (Interlocked.Read(ref generation) != before) cache.TryRemove(userId, out _); // it may predate a change
         return stamp;
     }
 
-    public void Invalidate(int userId) => cache.TryRemove(userId, out _);
+    public void Invalidate(int userId)
+    {
+        Forget(userId);
+        _ = signals.PublishAsync(Topic, userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private void Forget(int userId)
+    {
+        Interlocked.Increment(ref generation);
+        cache.TryRemove(userId, out _);
+    }
 }

@@ -63,10 +63,7 @@ public sealed class PeopleCredentials(
         IQueryable<PortalUser> query = db.Users.AsNoTracking().Where(u => u.IsMachine == filter.Machines);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = SearchPattern.Contains(filter.Search);
-            query = query.Where(u => EF.Functions.Like(u.UserName!, pattern, SearchPattern.EscapeCharacter)
-                || EF.Functions.Like(u.DisplayName, pattern, SearchPattern.EscapeCharacter)
-                || EF.Functions.Like(u.Email!, pattern, SearchPattern.EscapeCharacter));
+            query = query.WhereAnyContains(db, filter.Search, u => u.UserName, u => u.DisplayName, u => u.Email);
         }
         if (filter.Source is SourceLocal) query = query.Where(u => u.Source == UserSource.Local);
         if (filter.Source is SourceActiveDirectory) query = query.Where(u => u.Source == UserSource.ActiveDirectory);

@@ -14,18 +14,47 @@ public sealed record VerificationOutcome(VerificationResult Result, DateTime? Lo
 
 /// <summary>
 /// Records every verification and locks an actor out after N failures within the window (DESIGN §6). Attempts by
-/// one actor are serialised, so concurrent guesses cannot overshoot N; active lockouts are held in memory so
-/// refusing a locked actor on every request costs no database round trip.
+/// one actor are serialised (across instances too, with PostgreSQL), so concurrent guesses cannot overshoot N;
+/// active lockouts are held in memory so refusing a locked actor on every request costs no database round trip,
+/// and other instances hear of a new or lifted lockout through <see cref="ClusterSignals"/>.
 /// </summary>
-public sealed class VerificationLockout(
-    IDbContextFactory<PortalDbContext> contexts,
-    SecuritySettingsStore settings,
-    AuditTrail audit,
-    TimeProvider clock)
+public sealed class VerificationLockout
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> actorGates = new();
+    private const string LockoutTopic = "lockout";
+
+    private readonly IDbContextFactory<PortalDbContext> contexts;
+    private readonly SecuritySettingsStore settings;
+    private readonly AuditTrail audit;
+    private readonly TimeProvider clock;
+    private readonly ClusterSignals signals;
+    private readonly DatabaseExclusion attempts = new("verification-attempts");
     private readonly ConcurrentDictionary<string, ActorLockout> active = new();
     private volatile bool loaded;
+
+    public VerificationLockout(
+        IDbContextFactory<PortalDbContext> contexts, SecuritySettingsStore settings, AuditTrail audit, TimeProvider clock, ClusterSignals signals)
+    {
+        (this.contexts, this.settings, this.audit, this.clock, this.signals) = (contexts, settings, audit, clock, signals);
+        signals.Subscribe(LockoutTopic,
+            actorKey => _ = RefreshAsync(actorKey),
+            () => loaded = false); // reload everything before the next verification
+    }
+
+    /// <summary>Reads one actor's lockout in force (another instance locked or lifted it).</summary>
+    private async Task RefreshAsync(string actorKey)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        var current = await ActiveLockoutAsync(db, actorKey, CancellationToken.None);
+        if (current is null) active.TryRemove(actorKey, out _);
+        else active[actorKey] = current;
+    }
+
+    private Task<ActorLockout?> ActiveLockoutAsync(PortalDbContext db, string actorKey, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.ActorLockouts.AsNoTracking().Where(l => l.ActorKey == actorKey && l.LiftedAt == null && l.LockedUntil > now)
+            .OrderByDescending(l => l.LockedUntil).FirstOrDefaultAsync(cancellationToken);
+    }
 
     /// <summary>Loads the lockouts still in force (start-up).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
@@ -64,12 +93,14 @@ public sealed class VerificationLockout(
         Actor actor, string entityType, string entityId, string property, Func<bool> check, CancellationToken cancellationToken = default)
     {
         if (!loaded) await LoadAsync(cancellationToken);
-        var gate = actorGates.GetOrAdd(actor.Key, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using (var section = await attempts.EnterAsync(db, actor.Key, cancellationToken))
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
+            if (db.Database.IsNpgsql() && await ActiveLockoutAsync(db, actor.Key, cancellationToken) is { } elsewhere)
+            {
+                active[actor.Key] = elsewhere; // locked by another instance a moment ago
+            }
             var records = new List<AuditRecord>();
             var attempt = new VerificationAttempt
             {
@@ -83,6 +114,7 @@ public sealed class VerificationLockout(
                 attempt.Result = VerificationResult.Refused;
                 records.Add(audit.Describe(actor, AuditActions.Verification, entityType, entityId, [property], outcome: "refused-locked-out"));
                 await audit.CommitAsync(db, records, cancellationToken);
+                await section.CommitAsync(cancellationToken);
                 return new(VerificationResult.Refused, until);
             }
 
@@ -116,12 +148,13 @@ public sealed class VerificationLockout(
             }
 
             await audit.CommitAsync(db, records, cancellationToken);
-            if (lockout is not null) active[actor.Key] = lockout;
+            await section.CommitAsync(cancellationToken);
+            if (lockout is not null)
+            {
+                active[actor.Key] = lockout;
+                await signals.PublishAsync(LockoutTopic, actor.Key, CancellationToken.None);
+            }
             return new(attempt.Result, lockout?.LockedUntil);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -147,6 +180,7 @@ public sealed class VerificationLockout(
             [audit.Describe(administrator, AuditActions.Unlocked, "users", lockout.ActorId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? lockout.ActorName, outcome: $"lifted lockout of {lockout.ActorName}")],
             cancellationToken);
         active.TryRemove(lockout.ActorKey, out _);
+        await signals.PublishAsync(LockoutTopic, lockout.ActorKey, CancellationToken.None);
         return true;
     }
 }

@@ -255,7 +255,7 @@ public class CredentialApiTests : IClassFixture<CredentialApiTests.Host>
 
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortal.Data.PortalDbContext>();
-        var records = db.AuditRecords.Where(r => r.EntityId == "8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44" && r.ActorName == "integrator").ToList();
+        var records = db.AuditRecords.Where(r => r.EntityId == "8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44" && r.ActorName == "integrator").OrderBy(r => r.Sequence).ToList();
         Assert.Equal(["API", "CLI"], records.Select(r => r.Door.ToString()));
         Assert.All(records, r => Assert.Equal("clientSecret", r.Properties));
     }

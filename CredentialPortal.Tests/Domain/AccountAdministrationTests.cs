@@ -42,7 +42,7 @@ public class AccountAdministrationTests
         Assert.Equal(DomainStatus.Invalid, (await people.SetRolesAsync(Admin, 1, ["Auditor"])).Status); // keep your own admin role
 
         await using var db = host.CreateDbContext();
-        var actions = await db.AuditRecords.Where(r => r.EntityId == "10" && r.ActorName == "admin").Select(r => r.Action).ToListAsync();
+        var actions = await db.AuditRecords.Where(r => r.EntityId == "10" && r.ActorName == "admin").OrderBy(r => r.Sequence).Select(r => r.Action).ToListAsync();
         Assert.Equal([AuditActions.Unlocked, AuditActions.Update, AuditActions.RoleChanged], actions);
         var roleChange = await db.AuditRecords.SingleAsync(r => r.Action == AuditActions.RoleChanged && r.EntityId == "10");
         Assert.Contains("Auditor, Helpdesk", roleChange.Changes);

@@ -98,6 +98,8 @@ public static class PortalHost
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, PortalAuthenticationStateProvider>();
+        services.AddScoped<CircuitActivity>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitActivity>());
         services.AddRadzenComponents();
         services.AddHttpContextAccessor();
         services.AddScoped<CredentialPortal.Components.Shared.PortalActor>();
@@ -144,6 +146,7 @@ public static class PortalHost
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapSessionKeepAlive();
         app.MapCredentialApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -7,13 +7,24 @@ namespace CredentialPortal.Tests.Browser;
 /// One portal on a real socket at 127.0.0.1 and one headless Debian Chromium, shared by the browser tests.
 /// Each test opens its own browser context (its own cookies).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? playwright;
 
-    public PortalAppFactory Portal { get; } = new();
+    public BrowserFixture() : this(new PortalAppFactory(), "browser-portal.log") { }
+
+    /// <summary>A portal with settings of its own (short revalidation, a manual clock…), and where its log goes.</summary>
+    protected BrowserFixture(PortalAppFactory portal, string logName)
+    {
+        Portal = portal;
+        this.logName = logName;
+    }
+
+    private readonly string logName;
+
+    public PortalAppFactory Portal { get; }
     public Uri BaseAddress { get; private set; } = default!;
     public IBrowser Browser { get; private set; } = default!;
 
@@ -79,7 +90,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         playwright?.Dispose();
         // The portal's log of the browser run, for reading when a browser test fails.
-        await File.WriteAllTextAsync(Path.Combine(OutputDirectory, "..", "browser-portal.log"), Portal.Logs.Text);
+        await File.WriteAllTextAsync(Path.Combine(OutputDirectory, "..", logName), Portal.Logs.Text);
         Portal.Dispose();
     }
 }

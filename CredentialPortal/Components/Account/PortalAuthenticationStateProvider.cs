@@ -10,19 +10,25 @@ namespace CredentialPortal.Components.Account;
 
 /// <summary>
 /// Rechecks an open portal circuit's user at an interval: a disabled account, a changed password or
-/// security stamp, or a lost portal role ends the circuit's authentication.
+/// security stamp, a lost portal role, or a tab left idle longer than the session timeout ends the circuit's
+/// authentication (the page then sends the browser to sign in).
 /// </summary>
 internal sealed class PortalAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
         IOptions<IdentityOptions> identityOptions,
-        IOptions<PortalOptions> portalOptions)
+        IOptions<PortalOptions> portalOptions,
+        CircuitActivity activity)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => portalOptions.Value.SessionRevalidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
     {
+        if (activity.IsIdle(portalOptions.Value.SessionIdleTimeout))
+        {
+            return false;
+        }
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.GetUserAsync(state.User);

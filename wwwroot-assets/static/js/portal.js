@@ -14,3 +14,18 @@ window.credentialPortal = {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 };
+
+// Keeps the sliding session cookie alive while the person works in this tab (all of which travels over the circuit,
+// not as HTTP requests): on a click or key, at most every data-session-renew-seconds. An idle tab renews nothing.
+(function () {
+  const every = Number(document.body.dataset.sessionRenewSeconds || 0) * 1000;
+  if (!every) return;
+  let last = Date.now();
+  const renew = function () {
+    if (Date.now() - last < every) return;
+    last = Date.now();
+    fetch("/account/keepalive", { credentials: "same-origin", cache: "no-store" }).catch(function () { });
+  };
+  document.addEventListener("pointerdown", renew, { capture: true, passive: true });
+  document.addEventListener("keydown", renew, { capture: true, passive: true });
+})();

@@ -149,6 +149,18 @@ public class PortalHostTests(PortalHostTests.Host host) : IClassFixture<PortalHo
     }
 
     [Fact]
+    public async Task The_people_list_arrives_with_its_first_page_already_rendered()
+    {
+        var client = await PortalForms.SignedInClientAsync(Factory, "admin", PortalAppFactory.AdminPassword);
+        var html = await client.GetStringAsync("/users");
+        var rows = html.Split("data-testid=\"user-link\"").Length - 1;
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var people = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.CountAsync(u => !u.IsMachine);
+        Assert.Equal(Math.Min(25, people), rows);
+        Assert.Contains(">admin</a>", html);
+    }
+
+    [Fact]
     public async Task Integrator_is_api_only_and_cannot_sign_in_to_the_portal()
     {
         var response = await PortalForms.SubmitLoginAsync(NewClient(), "integrator", PortalAppFactory.DemoPassword);

@@ -148,7 +148,9 @@ public static class PortalHost
         app.MapHealthEndpoints();
         app.MapSessionKeepAlive();
         app.MapCredentialApi();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Without per-message compression: each connection would hold a deflate context (hundreds of KB) for as long as
+        // its tab stays open, and an admin portal on a LAN gains little from compressing render batches.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
 
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;

@@ -49,8 +49,9 @@ public static class ApiEndpoints
     }
 
     /// <summary>
-    /// For requests under the API base path: problem details for every error status (no HTML pages), and a handler
-    /// that turns an unexpected exception into a plain 500 problem without a stack trace, in every environment.
+    /// For requests under the API base path: problem details for every error status (no HTML pages), a handler that
+    /// turns an unexpected exception into a plain 500 problem without a stack trace, in every environment, and the
+    /// refusal of query strings holding NUL.
     /// </summary>
     public static IApplicationBuilder UseCredentialApiErrors(this IApplicationBuilder app, string basePath)
     {
@@ -69,6 +70,16 @@ public static class ApiEndpoints
                 },
             });
             api.UseStatusCodePages();
+            // Query strings obey the body's rule (ApiBody.NulCharacterDetail); paths, headers and forms get it from the platform.
+            api.Use(async (http, next) =>
+            {
+                if (http.Request.Query.Any(q => ApiBody.ContainsNul(q.Key) || q.Value.Any(ApiBody.ContainsNul)))
+                {
+                    await ApiProblems.BadRequest(ApiBody.NulCharacterDetail).ExecuteAsync(http);
+                    return;
+                }
+                await next(http);
+            });
         });
         return app;
     }

@@ -68,8 +68,9 @@ public static class TokenEndpoints
     {
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            return (form.ToDictionary(f => f.Key, f => f.Value.ToString()), null);
+            // client_id, client_secret, refresh_token, grant_type, scope, eid: a real client sends no more.
+            var form = await ApiBody.ReadFormAsync(http, maxFields: 8);
+            return (form.Value, (ProblemHttpResult?)form.Problem);
         }
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return (null, (ProblemHttpResult)body.Problem);

@@ -26,6 +26,10 @@ public class ChangeOwnPasswordTests
 
         var mismatch = await (await Submit(client, PortalAppFactory.DemoPassword, "a fresh pass phrase", "another phrase")).Content.ReadAsStringAsync();
         Assert.Contains("The two new passwords differ.", mismatch);
+        // A refused form does not send the typed passwords back.
+        Assert.DoesNotContain("not my password", wrong);
+        Assert.DoesNotContain("a fresh pass phrase", wrong + mismatch);
+        Assert.DoesNotContain(PortalAppFactory.DemoPassword, wrong + weak + mismatch);
 
         var done = await Submit(client, PortalAppFactory.DemoPassword, "a fresh pass phrase", "a fresh pass phrase");
         Assert.Contains("Your password is changed.", await done.Content.ReadAsStringAsync());

@@ -7,11 +7,19 @@ using Microsoft.Net.Http.Headers;
 namespace CredentialPortal.Api;
 
 /// <summary>
-/// Reads request bodies defensively: a size cap, strict UTF-8, bounded JSON depth, no duplicate keys. Every failure is
-/// a problem-details answer for the caller, never an exception.
+/// Reads request bodies defensively: a size cap, strict UTF-8, no NUL character, bounded JSON depth, no duplicate keys.
+/// Every failure is a problem-details answer for the caller, never an exception.
 /// </summary>
 public static class ApiBody
 {
+    /// <summary>
+    /// No value the API takes may hold U+0000: PostgreSQL cannot store or even compare such text, SQLite cuts it off,
+    /// and the platform already refuses it in paths, headers and form fields. Bodies and query strings follow suit.
+    /// </summary>
+    public const string NulCharacterDetail = "The request contains the character U+0000 (NUL), which no value may hold.";
+
+    public static bool ContainsNul(string? text) => text is not null && text.Contains('\0');
+
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -35,13 +43,45 @@ public static class ApiBody
             if (buffer.Length + read > limit) return new(null, ApiProblems.TooLarge(limit));
             buffer.Write(chunk, 0, read);
         }
+        string text;
         try
         {
-            return new(StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+            text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (DecoderFallbackException)
         {
             return new(null, ApiProblems.BadRequest("The request body is not valid UTF-8."));
+        }
+        return ContainsNul(text) ? new(null, ApiProblems.BadRequest(NulCharacterDetail)) : new(text, null);
+    }
+
+    /// <summary>
+    /// A form body (<c>application/x-www-form-urlencoded</c> or multipart) as fields, under the same size cap as JSON
+    /// and with a handful of fields at most, or the problem with it (the platform's form reader refuses NUL itself).
+    /// </summary>
+    public static async Task<Result<Dictionary<string, string>>> ReadFormAsync(HttpContext http, int maxFields)
+    {
+        var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+        if (http.Request.ContentLength > limit) return new(null, ApiProblems.TooLarge(limit));
+        var options = new Microsoft.AspNetCore.Http.Features.FormOptions
+        {
+            ValueCountLimit = maxFields,
+            KeyLengthLimit = 256,
+            ValueLengthLimit = limit,
+            MultipartBodyLengthLimit = limit,
+            MultipartHeadersLengthLimit = 4096,
+        };
+        http.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(http.Request, options));
+        try
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            return new(form.ToDictionary(f => f.Key, f => f.Value.ToString()), null);
+        }
+        catch (InvalidDataException)
+        {
+            // The reader's message names the limit it hit, never the content; still, one wording for every case.
+            return new(null, ApiProblems.BadRequest(
+                $"The form could not be read: at most {maxFields} fields of up to {limit} bytes each, without the character U+0000."));
         }
     }
 
@@ -68,7 +108,8 @@ public static class ApiBody
         try
         {
             var node = JsonNode.Parse(text.Value, documentOptions: JsonOptions);
-            return node is null ? new(null, ApiProblems.BadRequest("The request body is null; send a JSON value.")) : new(node, null);
+            if (node is null) return new(null, ApiProblems.BadRequest("The request body is null; send a JSON value."));
+            return HoldsNul(node) ? new(null, ApiProblems.BadRequest(NulCharacterDetail)) : new(node, null);
         }
         catch (JsonException e)
         {
@@ -77,6 +118,15 @@ public static class ApiBody
                 $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}); duplicate property names and nesting deeper than {JsonOptions.MaxDepth} are refused too."));
         }
     }
+
+    /// <summary>Whether any property name or string value in the tree holds U+0000 (written as the escape \u0000).</summary>
+    private static bool HoldsNul(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Any(p => ContainsNul(p.Key) || HoldsNul(p.Value)),
+        JsonArray array => array.Any(HoldsNul),
+        JsonValue value => value.TryGetValue<string>(out var text) && ContainsNul(text),
+        _ => false,
+    };
 
     /// <summary>Parses If-Match: null when absent or "*", the opaque tag otherwise.</summary>
     public static string? IfMatch(HttpRequest request)

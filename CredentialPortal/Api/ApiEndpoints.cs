@@ -23,15 +23,11 @@ public static class ApiEndpoints
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
         services.AddApiAuthentication();
         services.AddCredentialApiDocument();
+        services.AddMemoryCache();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(TokenEndpoints.RateLimitPolicy, http =>
-            {
-                var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.TokenRequestsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
+            o.AddSignInPolicy();
             o.AddPolicy(VerifyRateLimitPolicy, http =>
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.VerifyRequestsPerMinute;
@@ -40,17 +36,28 @@ public static class ApiEndpoints
             });
             o.OnRejected = async (context, token) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                var http = context.HttpContext;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) && wait > TimeSpan.Zero ? wait : TimeSpan.FromMinutes(1);
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var api = http.Request.Path.StartsWithSegments(BasePathOf(http));
+                var signIn = SignInRateLimit.Applies(http);
+                if (signIn) await SignInRateLimit.RecordRefusalAsync(http, retryAfter, api);
+                if (!api)
+                {
+                    await SignInRateLimit.WritePortalRefusalAsync(http, retryAfter);
+                    return;
+                }
                 await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                    detail: "Slow down: too many requests from this caller in the last minute.").ExecuteAsync(context.HttpContext);
+                    detail: signIn ? SignInRateLimit.RefusalDetail : "Slow down: too many requests from this caller in the last minute.").ExecuteAsync(http);
             };
         });
         return services;
     }
 
     /// <summary>
-    /// For requests under the API base path: problem details for every error status (no HTML pages), and a handler
-    /// that turns an unexpected exception into a plain 500 problem without a stack trace, in every environment.
+    /// For requests under the API base path: problem details for every error status (no HTML pages), a handler that
+    /// turns an unexpected exception into a plain 500 problem without a stack trace, in every environment, and the
+    /// refusal of query strings holding NUL.
     /// </summary>
     public static IApplicationBuilder UseCredentialApiErrors(this IApplicationBuilder app, string basePath)
     {
@@ -69,6 +76,16 @@ public static class ApiEndpoints
                 },
             });
             api.UseStatusCodePages();
+            // Query strings obey the body's rule (ApiBody.NulCharacterDetail); paths, headers and forms get it from the platform.
+            api.Use(async (http, next) =>
+            {
+                if (http.Request.Query.Any(q => ApiBody.ContainsNul(q.Key) || q.Value.Any(ApiBody.ContainsNul)))
+                {
+                    await ApiProblems.BadRequest(ApiBody.NulCharacterDetail).ExecuteAsync(http);
+                    return;
+                }
+                await next(http);
+            });
         });
         return app;
     }

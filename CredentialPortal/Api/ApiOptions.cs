@@ -14,7 +14,10 @@ public sealed class ApiOptions
     /// <summary>Largest request body the API reads.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary><c>/auth/token</c> calls per client address per minute.</summary>
+    /// <summary>
+    /// Sign-in attempts per client address (an IPv6 /64) per minute: <c>/auth/token</c> calls and posts of the portal's
+    /// sign-in form share this one budget (<see cref="SignInRateLimit"/>).
+    /// </summary>
     public int TokenRequestsPerMinute { get; set; } = 30;
 
     /// <summary>Verify calls per caller per minute (the lockout still applies within it).</summary>

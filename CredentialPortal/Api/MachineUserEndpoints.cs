@@ -37,7 +37,7 @@ public static class MachineUserEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, MachineUserAccounts machines, string org)
     {
-        if (!int.TryParse(org, out var orgId) || orgId <= 0) return ApiProblems.NotFound($"Organisation '{org}'");
+        if (!Identifiers.TryParseNumber(org, out var orgId)) return ApiProblems.NotFound($"Organisation '{org}'");
         var caller = ApiCaller.Actor(http);
         if (!await machines.MayAccessOrgAsync(caller.UserId, ApiCaller.Roles(http), orgId, manage: false, http.RequestAborted))
         {
@@ -51,7 +51,7 @@ public static class MachineUserEndpoints
 
     private static async Task<IResult> AddAsync(HttpContext http, MachineUserAccounts machines, string org)
     {
-        if (!int.TryParse(org, out var orgId) || orgId <= 0) return ApiProblems.NotFound($"Organisation '{org}'");
+        if (!Identifiers.TryParseNumber(org, out var orgId)) return ApiProblems.NotFound($"Organisation '{org}'");
         var caller = ApiCaller.Actor(http);
         if (!await machines.MayAccessOrgAsync(caller.UserId, ApiCaller.Roles(http), orgId, manage: true, http.RequestAborted))
         {

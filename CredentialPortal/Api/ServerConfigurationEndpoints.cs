@@ -26,13 +26,13 @@ public static class ServerConfigurationEndpoints
         servers.MapPost("/{name}/configurationTasks", ApplyAsync).WithSummary("Apply all pending tasks: release them to the server's agent.");
         servers.MapPut("/{name}/agent/registry", ReportAsync).WithSummary("Agent: report the registry's current values and the agent's public key.");
         servers.MapGet("/{name}/agent/tasks", AgentTasksAsync).WithSummary("Agent: the released tasks; secret values sealed for the agent's key.");
-        servers.MapPost("/{name}/agent/tasks/{taskId:int}", CompleteAsync).WithSummary("Agent: report a task's outcome.");
+        servers.MapPost("/{name}/agent/tasks/{taskId}", CompleteAsync).WithSummary("Agent: report a task's outcome.");
 
         var profiles = api.MapGroup("/configurationProfiles").WithTags("Server configuration");
         profiles.MapGet("/", async (HttpContext http, ConfigurationStore store) =>
             Deny(http, ApiPermissions.Operation.ReadServers) ?? (IResult)TypedResults.Ok((await store.ListProfilesAsync(http.RequestAborted)).Select(p => new { p.Id, p.Name, p.Role })));
-        profiles.MapGet("/{id:int}/configuration", ProfileValuesAsync);
-        profiles.MapPut("/{id:int}/configuration", SetProfileValueAsync).WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
+        profiles.MapGet("/{id}/configuration", ProfileValuesAsync);
+        profiles.MapPut("/{id}/configuration", SetProfileValueAsync).WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
         return api;
     }
 
@@ -66,11 +66,14 @@ public static class ServerConfigurationEndpoints
         return state is null ? ApiProblems.NotFound($"Server '{name}'") : TypedResults.Ok(Json(state));
     }
 
-    private static async Task<IResult> ProfileValuesAsync(HttpContext http, ConfigurationStore store, int id, string? settingPath)
+    private static async Task<IResult> ProfileValuesAsync(HttpContext http, ConfigurationStore store, string id, string? settingPath)
     {
         if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
-        if ((await store.ListProfilesAsync(http.RequestAborted)).All(p => p.Id != id)) return ApiProblems.NotFound($"Configuration profile {id}");
-        return Values(await store.ValuesAsync(id, null, http.RequestAborted), settingPath);
+        if (Identifiers.ParseNumber(id) is not { } profileId || (await store.ListProfilesAsync(http.RequestAborted)).All(p => p.Id != profileId))
+        {
+            return ApiProblems.NotFound($"Configuration profile '{id}'");
+        }
+        return Values(await store.ValuesAsync(profileId, null, http.RequestAborted), settingPath);
     }
 
     private static async Task<IResult> ServerValuesAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath)
@@ -88,13 +91,14 @@ public static class ServerConfigurationEndpoints
         return value is null ? ApiProblems.NotFound($"Setting '{settingPath}'") : TypedResults.Ok(Json(value));
     }
 
-    private static async Task<IResult> SetProfileValueAsync(HttpContext http, ConfigurationStore store, int id, string? settingPath)
+    private static async Task<IResult> SetProfileValueAsync(HttpContext http, ConfigurationStore store, string id, string? settingPath)
     {
         if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        if (Identifiers.ParseNumber(id) is not { } profileId) return ApiProblems.NotFound($"Configuration profile '{id}'");
         if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
         var body = await ApiBody.ReadJsonAsync(http);
         if (body.Problem is not null) return body.Problem;
-        var result = await store.SetProfileValueAsync(ApiCaller.Actor(http), id, settingPath, body.Value, http.RequestAborted);
+        var result = await store.SetProfileValueAsync(ApiCaller.Actor(http), profileId, settingPath, body.Value, http.RequestAborted);
         return result.Succeeded ? TypedResults.Ok(new { tasksCreated = result.Value }) : Failure(result);
     }
 
@@ -188,14 +192,15 @@ public static class ServerConfigurationEndpoints
             : Failure(result);
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext http, ConfigurationStore store, string name, int taskId)
+    private static async Task<IResult> CompleteAsync(HttpContext http, ConfigurationStore store, string name, string taskId)
     {
         if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
+        if (Identifiers.ParseNumber(taskId) is not { } task) return ApiProblems.NotFound($"Configuration task '{taskId}'");
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return body.Problem;
         if (body.Value!["succeeded"] is not JsonValue s || !s.TryGetValue<bool>(out var succeeded)) return ApiProblems.BadRequest("Send {\"succeeded\": true|false, \"message\": \"…\"}.");
         var message = body.Value["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : null;
-        var result = await store.CompleteTaskAsync(ApiCaller.Actor(http), name, taskId, succeeded, message, http.RequestAborted);
+        var result = await store.CompleteTaskAsync(ApiCaller.Actor(http), name, task, succeeded, message, http.RequestAborted);
         return result.Succeeded ? TypedResults.NoContent() : Failure(result);
     }
 }

@@ -13,13 +13,11 @@ namespace CredentialPortal.Api;
 /// </summary>
 public static class TokenEndpoints
 {
-    public const string RateLimitPolicy = "token";
-
     public static RouteGroupBuilder MapTokenEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/auth/token", IssueAsync)
             .AllowAnonymous()
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(SignInRateLimit.Policy)
             .WithTags("Authentication")
             .WithSummary("Get an access token with a login name and password, or renew one with a refresh token.")
             .DisableAntiforgery();
@@ -54,9 +52,8 @@ public static class TokenEndpoints
         var check = await signIn.CheckCredentialsAsync(loginName, password, Door.API, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
         if (!check.Succeeded)
         {
-            return ApiProblems.Unauthorized(check.Result.IsLockedOut
-                ? "Too many failed sign-ins: the account is locked for a while."
-                : "The client id or secret is incorrect, or the account may not sign in.");
+            // One answer for every refusal (see CredentialCheck): a lockout must not tell that the name exists.
+            return ApiProblems.Unauthorized("The client id or secret is incorrect, or the account may not sign in.");
         }
         var account = check.User!;
         stamps.Invalidate(account.Id); // a successful sign-in may have rehashed the password (new stamp)
@@ -68,8 +65,9 @@ public static class TokenEndpoints
     {
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            return (form.ToDictionary(f => f.Key, f => f.Value.ToString()), null);
+            // client_id, client_secret, refresh_token, grant_type, scope, eid: a real client sends no more.
+            var form = await ApiBody.ReadFormAsync(http, maxFields: 8);
+            return (form.Value, (ProblemHttpResult?)form.Problem);
         }
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return (null, (ProblemHttpResult)body.Problem);

@@ -72,25 +72,26 @@ public static class UserEndpoints
     private static async Task<IResult> VerifyAsync(HttpContext http, PeopleCredentials people, TimeProvider clock, string id)
     {
         if (CredentialEntityEndpoints.Deny(http, ApiPermissions.Operation.VerifyUsers) is { } denied) return denied;
-        var text = await ApiBody.ReadTextAsync(http);
-        if (text.Problem is not null) return text.Problem;
-        var password = text.Value!;
+        string password;
         if (ApiBody.IsJson(http.Request, allowMergePatch: false))
         {
             // As JSON the body must be a string: "new plain password".
-            try
-            {
-                password = JsonSerializer.Deserialize<string>(password) ?? throw new JsonException();
-            }
-            catch (JsonException)
+            var json = await ApiBody.ReadJsonAsync(http);
+            if (json.Problem is not null) return json.Problem;
+            if (json.Value is not JsonValue value || !value.TryGetValue<string>(out var text))
             {
                 return ApiProblems.BadRequest("With Content-Type application/json the body must be a JSON string; or send the password as plain text.");
             }
+            password = text;
         }
-        else if (password.EndsWith('\n'))
+        else
         {
+            var text = await ApiBody.ReadTextAsync(http);
+            if (text.Problem is not null) return text.Problem;
             // Tools that send a file add one line break; a password never ends with one.
-            password = password.EndsWith("\r\n", StringComparison.Ordinal) ? password[..^2] : password[..^1];
+            password = text.Value!.EndsWith("\r\n", StringComparison.Ordinal) ? text.Value[..^2]
+                : text.Value.EndsWith('\n') ? text.Value[..^1]
+                : text.Value;
         }
         if (password.Length == 0) return ApiProblems.BadRequest("Send the plain password as the request body.");
         if (ParseId(id) is not { } key) return ApiProblems.NotFound($"User '{id}'");
@@ -102,6 +103,5 @@ public static class UserEndpoints
             : TypedResults.Ok(result.Value.Matches);
     }
 
-    private static int? ParseId(string id) =>
-        int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key) && key > 0 ? key : null;
+    private static int? ParseId(string id) => Identifiers.ParseNumber(id);
 }

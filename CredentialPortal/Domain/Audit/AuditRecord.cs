@@ -13,6 +13,7 @@ public static class AuditActions
     public const string Unlocked = "unlocked";
     public const string SignInSucceeded = "sign-in-succeeded";
     public const string SignInFailed = "sign-in-failed";
+    public const string SignInThrottled = "sign-in-throttled";
     public const string Verification = "verification";
 }
 

@@ -133,14 +133,14 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
         id = default(TKey);
         if (typeof(TKey) == typeof(int))
         {
-            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i > 0)
+            if (Identifiers.TryParseNumber(text, out var i))
             {
                 id = i;
                 return true;
             }
             return false;
         }
-        if (typeof(TKey) == typeof(Guid) && Guid.TryParse(text, out var g))
+        if (typeof(TKey) == typeof(Guid) && Identifiers.TryParseGuid(text, out var g))
         {
             id = g;
             return true;

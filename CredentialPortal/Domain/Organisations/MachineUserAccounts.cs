@@ -148,7 +148,7 @@ public sealed partial class MachineUserAccounts(
     public async Task<PortalUser?> FindAsync(string idOrName, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (int.TryParse(idOrName, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        if (Identifiers.TryParseNumber(idOrName, out var id))
         {
             var byId = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.IsMachine, cancellationToken);
             if (byId is not null) return byId;

@@ -367,6 +367,13 @@ public sealed class PeopleCredentials(
             cancellationToken);
     }
 
+    /// <summary>Records that sign-in attempts from a client were refused unread, for too many in a short time.</summary>
+    public async Task RecordSignInThrottledAsync(Actor actor, string outcome, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.SignInThrottled, "users", outcome: outcome)], cancellationToken);
+    }
+
     /// <summary>
     /// Spends the time a password check takes, for a login name that does not exist, so response times do not tell
     /// an attacker which names are real.

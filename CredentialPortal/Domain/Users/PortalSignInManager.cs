@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Domain.Users;
 
-/// <summary>The outcome of checking a login name and password: the account when it exists, and why it was refused.</summary>
+/// <summary>
+/// The outcome of checking a login name and password: the account when it exists, and why it was refused. The why is
+/// for the audit log only: a door answers every refusal alike (unknown name, wrong password, locked, disabled or
+/// password-less account), so neither its words nor the lockout tell whether an account exists.
+/// </summary>
 public sealed record CredentialCheck(PortalUser? User, SignInResult Result, Actor Actor)
 {
     public bool Succeeded => Result.Succeeded;
@@ -28,8 +32,9 @@ public sealed class PortalSignInManager(
 
     /// <summary>
     /// Checks a login name and password for any door (portal form, token endpoint) with Identity's login lockout, the
-    /// same time spent for unknown names, and an audit record of every refusal. A success is not recorded here: the
-    /// door may still refuse (an API-only account at the portal); it calls <see cref="PeopleCredentials.RecordSignInAsync"/>.
+    /// time of one password check spent on every path (unknown name, locked, disabled or password-less account alike),
+    /// and an audit record of every refusal. A success is not recorded here: the door may still refuse (an API-only
+    /// account at the portal); it calls <see cref="PeopleCredentials.RecordSignInAsync"/>.
     /// </summary>
     public async Task<CredentialCheck> CheckCredentialsAsync(string loginName, string password, Door door, string? clientAddress, string correlationId)
     {
@@ -41,7 +46,20 @@ public sealed class PortalSignInManager(
             await people.RecordSignInAsync(actor, null, succeeded: false, "unknown login name");
             return new(null, SignInResult.Failed, actor);
         }
-        var result = await CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        SignInResult result;
+        if (await PreSignInCheck(user) is { } refused)
+        {
+            // Identity refuses a locked or disabled account without hashing anything: hash anyway, so the answer takes
+            // as long as a wrong password's.
+            people.SpendPasswordCheckTime(password);
+            result = refused;
+        }
+        else
+        {
+            // No stored password (an Active Directory account) is refused unhashed too.
+            if (user.PasswordHash is null) people.SpendPasswordCheckTime(password);
+            result = await CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        }
         if (!result.Succeeded)
         {
             var reason = result.IsLockedOut ? "account locked out" : result.IsNotAllowed ? "account disabled" : "wrong password";

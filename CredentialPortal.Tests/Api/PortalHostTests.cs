@@ -80,6 +80,22 @@ public class PortalHostTests(PortalHostTests.Host host) : IClassFixture<PortalHo
     }
 
     [Fact]
+    public async Task New_organisations_and_accounts_get_ids_past_the_seeded_ones()
+    {
+        var accounts = Factory.Services.GetRequiredService<CredentialPortal.Domain.Organisations.MachineUserAccounts>();
+        var org = await accounts.CreateOrgAsync(CredentialPortal.Domain.Audit.Actor.System, "Created after the demo " + Guid.NewGuid().ToString("N")[..6]);
+        Assert.True(org.Succeeded);
+        Assert.True(org.Value!.Id > 2); // the demo's organisations are 1 and 2
+
+        using var scope = Factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var person = new PortalUser { UserName = "created." + Guid.NewGuid().ToString("N")[..6], DisplayName = "Created", CreatedAt = DateTime.UtcNow };
+        Assert.True((await users.CreateAsync(person)).Succeeded);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(await db.Users.MaxAsync(u => u.Id), person.Id);
+    }
+
+    [Fact]
     public async Task Anonymous_visitor_is_sent_to_sign_in()
     {
         var response = await NewClient().GetAsync("/storage-targets");

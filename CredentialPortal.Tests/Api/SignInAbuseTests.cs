@@ -36,8 +36,7 @@ public class SignInAbuseTests
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
             foreach (var (name, i) in accounts.Select((n, i) => (n, i)))
             {
-                // Explicit ids: on PostgreSQL the demo data's explicit ids leave the identity sequence behind them.
-                var created = await users.CreateAsync(new PortalUser { Id = 5000 + i, UserName = name, DisplayName = name, CreatedAt = DateTime.UtcNow },
+                var created = await users.CreateAsync(new PortalUser { UserName = name, DisplayName = name, CreatedAt = DateTime.UtcNow },
                     $"the own password of account {i}");
                 Assert.True(created.Succeeded, string.Join(", ", created.Errors.Select(e => e.Description)));
             }

@@ -47,6 +47,10 @@ public sealed class DatabaseStartup(
         {
             await services.GetRequiredService<DemoData>().LoadAsync(cancellationToken);
         }
+        if (options.Value.SeedDemo || options.Value.SeedScale > 0)
+        {
+            await IdentitySequences.MovePastSeededIdsAsync(db, cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

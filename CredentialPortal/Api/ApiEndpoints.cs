@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using CredentialPortal.Data;
 using CredentialPortal.Domain.Connectors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,7 +58,8 @@ public static class ApiEndpoints
     /// <summary>
     /// For requests under the API base path: problem details for every error status (no HTML pages), a handler that
     /// turns an unexpected exception into a plain 500 problem without a stack trace, in every environment, and the
-    /// refusal of query strings holding NUL.
+    /// refusal of query strings holding NUL. A database that stayed locked past its busy timeout is not unexpected: it
+    /// is a 503 with Retry-After, here, once, for every endpoint.
     /// </summary>
     public static IApplicationBuilder UseCredentialApiErrors(this IApplicationBuilder app, string basePath)
     {
@@ -65,14 +67,24 @@ public static class ApiEndpoints
         {
             api.UseExceptionHandler(new ExceptionHandlerOptions
             {
-                StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                StatusCodeSelector = e => e switch
+                {
+                    BadHttpRequestException bad => bad.StatusCode,
+                    _ when DatabaseBusy.IsBusy(e) => StatusCodes.Status503ServiceUnavailable,
+                    _ => StatusCodes.Status500InternalServerError,
+                },
                 ExceptionHandler = async http =>
                 {
                     var status = http.Response.StatusCode;
-                    await TypedResults.Problem(statusCode: status,
-                        title: status == 500 ? "Unexpected error" : "Bad request",
-                        detail: status == 500 ? $"The server could not complete the request. Quote trace id {http.TraceIdentifier} when you report it." : "The request could not be read.")
-                        .ExecuteAsync(http);
+                    var problem = status switch
+                    {
+                        StatusCodes.Status503ServiceUnavailable => ApiProblems.Busy(
+                            DatabaseBusy.RetryAfterSeconds(http.RequestServices.GetRequiredService<IConfiguration>()), http),
+                        StatusCodes.Status500InternalServerError => TypedResults.Problem(statusCode: status, title: "Unexpected error",
+                            detail: $"The server could not complete the request. Quote trace id {http.TraceIdentifier} when you report it."),
+                        _ => TypedResults.Problem(statusCode: status, title: "Bad request", detail: "The request could not be read."),
+                    };
+                    await problem.ExecuteAsync(http);
                 },
             });
             api.UseStatusCodePages();

@@ -34,6 +34,14 @@ public static class ApiProblems
     public static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"The request body may be at most {limit} bytes.");
 
+    /// <summary>The database stayed locked past its busy timeout: the change that needed the lock was not written; retry.</summary>
+    public static ProblemHttpResult Busy(int retryAfterSeconds, HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy",
+            detail: $"The database is busy with other changes and this request could not get its turn in time. Try again in {retryAfterSeconds} s.");
+    }
+
     public static ProblemHttpResult LockedOut(DateTime until, TimeProvider clock, HttpContext http)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow().UtcDateTime).TotalSeconds));

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace CredentialPortal.Data;
 
@@ -44,8 +46,11 @@ public static class DatabaseProvider
         throw new InvalidOperationException($"{ProviderKey} is '{provider}', which this build does not support. Supported: {Sqlite}, {Postgres}.");
     }
 
+    /// <summary>A configured connection string is used as written (its own Default Timeout included).</summary>
     private static string SqliteConnectionString(IConfiguration configuration, PortalDataDirectory dataDirectory) =>
-        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs ? cs : SqliteConnectionString(dataDirectory.DatabasePath);
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
+            ? cs
+            : SqliteConnectionString(dataDirectory.DatabasePath, DatabaseBusy.Timeout(configuration));
 
     private static string PostgresConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
@@ -54,21 +59,61 @@ public static class DatabaseProvider
                 $"{ProviderKey} is {Postgres} but ConnectionStrings:{ConnectionStringName} is not set " +
                 "(e.g. ConnectionStrings__Portal=\"Host=db;Database=credentialportal;Username=portal;Password=…\").");
 
-    public static string SqliteConnectionString(string databasePath) =>
+    /// <summary>
+    /// <paramref name="busyTimeout"/> (whole seconds, at least one) is how long a statement waits for another
+    /// connection's lock before it fails with SQLITE_BUSY (<see cref="DatabaseBusy"/>).
+    /// </summary>
+    public static string SqliteConnectionString(string databasePath, TimeSpan? busyTimeout = null) =>
         new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = DatabaseBusy.TimeoutSeconds(busyTimeout ?? DatabaseBusy.DefaultTimeout),
         }.ToString();
 
     public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .AddInterceptors(SqliteConnectionPragmas.Instance);
 
     public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+
+    /// <summary>
+    /// Per-connection settings (SQLite keeps neither in the file), applied whenever a connection opens.
+    /// <para><c>synchronous=FULL</c>: in WAL mode (DatabaseStartup), NORMAL would already keep every acknowledged
+    /// commit through a killed process, because the commit sits in the WAL in the OS's cache. It can lose the last
+    /// commits to a power cut or an OS crash, though, and here an acknowledged commit may be the only copy of a rotated
+    /// credential (the new secret is already set in the connected system, the old one no longer works). FULL syncs the
+    /// WAL to disk at each commit, so an acknowledged change survives those too; changes are rare enough that one
+    /// fsync per commit costs nothing that matters. SQLite builds differ in their default (some use NORMAL in WAL
+    /// mode), so the choice is made here rather than inherited.</para>
+    /// <para><c>busy_timeout</c> = the connection's Default Timeout (<see cref="DatabaseBusy"/>): SQLite's own busy
+    /// handler then waits for another writer's lock, taking it within milliseconds of its release. Without it the
+    /// driver polls every 150 ms, so every brush with another writer would cost a request 150 ms.</para>
+    /// </summary>
+    private sealed class SqliteConnectionPragmas : DbConnectionInterceptor
+    {
+        public static readonly SqliteConnectionPragmas Instance = new();
+
+        private static string Pragmas(DbConnection connection) =>
+            $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={((SqliteConnection)connection).DefaultTimeout * 1000};";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas(connection);
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas(connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Hands out the engine's context as the engine-neutral <see cref="PortalDbContext"/>.</summary>
     private sealed class EngineContextFactory<TContext>(IDbContextFactory<TContext> engine) : IDbContextFactory<PortalDbContext>

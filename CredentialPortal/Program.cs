@@ -1,6 +1,11 @@
 using CredentialPortal;
 using CredentialPortal.Data.KeyRing;
 
+if (BackupCommands.Handles(args))
+{
+    return BackupCommands.Run(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(PortalCommandLine.ToHostArguments(args));
 builder.AddCredentialPortal();
 

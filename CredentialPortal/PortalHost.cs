@@ -38,10 +38,16 @@ public static class PortalHost
         services.AddPortalDatabase();
 
         // Keys for cookies, tokens and connector secrets live in the database: a restart can still read them, every
-        // instance over one database shares them, and a backup of the database carries them.
+        // instance over one database shares them, and a backup of the database carries them. The master key, kept
+        // outside the database, encrypts them there (KeyRingProtection checks it at start-up).
+        services.AddSingleton(sp => PortalMasterKey.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton<KeyRingProtection>();
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<PortalDbContext>>((o, contexts) =>
-            o.XmlRepository = new DatabaseKeyRing(contexts));
+        services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<PortalDbContext>, PortalMasterKey>((o, contexts, masterKey) =>
+        {
+            o.XmlRepository = new DatabaseKeyRing(contexts, masterKey);
+            if (masterKey.IsConfigured) o.XmlEncryptor = new MasterKeyXmlEncryptor(masterKey);
+        });
 
         // Identity: people's accounts, roles, login lockout, PBKDF2-HMAC-SHA512 hashing.
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PortalOptions>>((o, portal) =>

@@ -9,6 +9,8 @@ RUNS=${RUNS:-3}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-32}; THREADS=${THREAD
 PORT=5190; FLOOR_PORT=5191
 BASE="http://127.0.0.1:$PORT/verba/restapi/v1"
 ADMIN_PASSWORD="bench-first-password-1"
+# The portal runs as Production here, which needs a master key for its key ring; one per run, since the data is thrown away.
+MASTER_KEY=$(head -c 32 /dev/urandom | base64)
 OUT=bench/results.md
 WORK=$(mktemp -d)
 trap 'pkill -f "CredentialPortal.dll --urls http://127.0.0.1:$PORT" || true; pkill -f "Floor.dll" || true; rm -rf "$WORK"' EXIT
@@ -27,7 +29,7 @@ wait_for() { for _ in $(seq 1 1200); do curl -sf "$1" >/dev/null 2>&1 && return 
 
 start_portal() { # data-dir [extra args]
   local data=$1; shift
-  (cd "$PORTAL_BIN" && Portal__DataDirectory=$data Portal__AdminPassword=$ADMIN_PASSWORD Api__TokenRequestsPerMinute=100000000 \
+  (cd "$PORTAL_BIN" && Portal__DataDirectory=$data Portal__AdminPassword=$ADMIN_PASSWORD Portal__MasterKey=$MASTER_KEY Api__TokenRequestsPerMinute=100000000 \
      Api__VerifyRequestsPerMinute=100000000 Logging__LogLevel__Default=Warning \
      exec dotnet CredentialPortal.dll --urls "http://127.0.0.1:$PORT" "$@" >>"$WORK/portal.log" 2>&1 &)
   wait_for "http://127.0.0.1:$PORT/healthz"

@@ -8,11 +8,57 @@ namespace CredentialPortal.Tests.Infrastructure;
 /// The built portal (CredentialPortal.dll under <c>dotnet</c>) as a child process: Kestrel on 127.0.0.1 with a port the
 /// system picks, over a test data directory, Development environment (production start-up requirements are another
 /// test's business), lowered password hashing. For tests that kill the process outright and start it again.
+/// <see cref="RunAsync"/> runs it once to completion instead (the backup and restore commands, refused start-ups).
 /// </summary>
 public sealed partial class PortalProcess : IAsyncDisposable
 {
     public static string DllPath { get; } = Path.GetFullPath(Path.Combine(
         AppContext.BaseDirectory.Replace("CredentialPortal.Tests", "CredentialPortal", StringComparison.Ordinal), "CredentialPortal.dll"));
+
+    public sealed record Run(int ExitCode, string Output, string Error);
+
+    /// <summary>
+    /// Runs the binary to completion with only the environment given (no ASPNETCORE_ENVIRONMENT unless given, so it
+    /// runs as Production, as an operator would with <c>dotnet CredentialPortal.dll</c>).
+    /// </summary>
+    public static async Task<Run> RunAsync(IDictionary<string, string?> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(DllPath)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(DllPath);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        RemoveInheritedSettings(start);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"CredentialPortal {string.Join(' ', args)} did not exit within 60 s. Output so far: {await output} {await error}");
+        }
+        return new Run(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Only a test's own settings reach the child, whatever the test run's environment holds.</summary>
+    private static void RemoveInheritedSettings(ProcessStartInfo start)
+    {
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Portal__", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+    }
 
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -42,12 +88,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
         start.ArgumentList.Add(DllPath);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        // Only this test's settings reach the child, whatever the test run's environment holds.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Portal__", StringComparison.OrdinalIgnoreCase)
-                     || k.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
+        RemoveInheritedSettings(start);
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",

@@ -46,6 +46,10 @@ public static class DatabaseProvider
         throw new InvalidOperationException($"{ProviderKey} is '{provider}', which this build does not support. Supported: {Sqlite}, {Postgres}.");
     }
 
+    /// <summary>The SQLite database file the portal uses (the connection string's, else the data directory's).</summary>
+    public static string SqliteDatabasePath(IConfiguration configuration, PortalDataDirectory dataDirectory) =>
+        Path.GetFullPath(new SqliteConnectionStringBuilder(SqliteConnectionString(configuration, dataDirectory)).DataSource);
+
     /// <summary>A configured connection string is used as written (its own Default Timeout included).</summary>
     private static string SqliteConnectionString(IConfiguration configuration, PortalDataDirectory dataDirectory) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs

@@ -1,3 +1,4 @@
+using CredentialPortal.Data.KeyRing;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Passwords;
@@ -10,12 +11,13 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.Data.Seeding;
 
 /// <summary>
-/// Runs before the server accepts requests: applies migrations, creates the roles and the first
-/// administrator, and loads the demo data when asked to.
+/// Runs before the server accepts requests: applies migrations, checks the key ring against the master key, creates
+/// the roles and the first administrator, and loads the demo data when asked to.
 /// </summary>
 public sealed class DatabaseStartup(
     IServiceScopeFactory scopes,
     IOptions<PortalOptions> options,
+    KeyRingProtection keyRing,
     StartupNotices notices,
     ILogger<DatabaseStartup> logger) : IHostedService
 {
@@ -33,6 +35,8 @@ public sealed class DatabaseStartup(
             // WAL lets readers work while one writer commits; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+        // Before anything below encrypts or decrypts with the key ring.
+        await keyRing.CheckAsync(cancellationToken);
 
         await services.GetRequiredService<VerificationLockout>().LoadAsync(cancellationToken);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<PortalRole>>());

@@ -36,6 +36,9 @@ public static class PortalHost
 
         // Data: the provider is chosen in one place.
         services.AddPortalDatabase();
+        // Start-up work (migrations, key ring check, roles, first administrator, demo data) runs before the other hosted
+        // services: Data Protection's own one loads the key ring, whose table the migrations create.
+        services.AddHostedService<DatabaseStartup>();
 
         // Keys for cookies, tokens and connector secrets live in the database: a restart can still read them, every
         // instance over one database shares them, and a backup of the database carries them. The master key, kept
@@ -116,7 +119,6 @@ public static class PortalHost
         services.AddSingleton<StartupNotices>();
         services.AddScoped<DemoData>();
         services.AddScoped<ScaleData>();
-        services.AddHostedService<DatabaseStartup>();
 
         return builder;
     }

@@ -32,6 +32,9 @@ public class FirstRunTests
             generated = printed.Split('\n').Select(l => l.Trim()).SkipWhile(l => !l.Contains("generated password")).Skip(1).First(l => l.Length > 0);
             Assert.Equal(32, generated.Length);
             Assert.True(await AdminPasswordIsAsync(first, generated));
+            // A first start on an empty database is clean: nothing reads a table before the migrations create it.
+            var errors = first.Logs.Text.Split('\n').Where(l => l.StartsWith("Error ") || l.StartsWith("Critical ")).ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
 
         // A restart over the same data directory neither prints nor changes it.

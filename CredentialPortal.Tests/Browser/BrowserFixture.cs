@@ -78,6 +78,13 @@ public class BrowserFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    /// <summary>Signs in with the right password and waits for the dashboard the sign-in lands on.</summary>
+    public async Task SignInToDashboardAsync(IPage page, string loginName, string password)
+    {
+        await SignInAsync(page, loginName, password);
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+    }
+
     /// <summary>Resolves once the Blazor circuit is connected, so clicks reach the server.</summary>
     public static Task WaitForInteractivityAsync(IPage page) =>
         page.Locator("main[data-interactive=true]").WaitForAsync();

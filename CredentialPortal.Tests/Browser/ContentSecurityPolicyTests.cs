@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -18,8 +17,7 @@ public class ContentSecurityPolicyTests(BrowserFixture browser)
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Equal("no-referrer", headers["referrer-policy"]);
 
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await BrowserFixture.WaitForInteractivityAsync(page);
         foreach (var path in new[] { "/users", "/storage-targets/11", "/audit", "/settings", "/servers/rec01", "/machine-users" })
         {

@@ -24,8 +24,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
     private async Task Admin_rotates_storage_target_11_and_verifies_the_new_secret()
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await page.GotoAsync("/storage-targets/11");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Amazon S3", Exact = true })).ToBeVisibleAsync();
@@ -73,8 +72,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
     private async Task<string> Helpdesk_resets_user_16_with_a_generated_password_and_sees_it_once()
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
         await BrowserFixture.WaitForInteractivityAsync(page); // a click before the circuit is up may be lost
         await page.GetByTestId("portal-nav").GetByText("Users").ClickAsync();
         await page.WaitForURLAsync(new Regex("/users$"));
@@ -119,8 +117,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
     private async Task Auditor_finds_both_changes_exports_them_and_cannot_edit(string generatedPassword)
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, "auditor", PortalAppFactory.DemoPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "auditor", PortalAppFactory.DemoPassword);
         await page.GotoAsync("/audit");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("chain-status")).ToContainTextAsync("Chain intact through record");

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CredentialPortal.Data;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -35,8 +34,7 @@ public sealed class DatabaseBusyBrowserTests(BrowserFixture browser) : IDisposab
         var pageErrors = new List<string>();
         page.PageError += (_, error) => pageErrors.Add(error);
 
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await page.GotoAsync("/storage-targets/13");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("value-host")).ToHaveTextAsync("sftp.archive.example.com");

@@ -42,8 +42,7 @@ public class HostileContentBrowserTests(BrowserFixture browser)
             lock (dialogs) dialogs.Add(dialog.Message);
             await dialog.DismissAsync();
         };
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
 
         await VisitAsync(page, "/storage-targets", Script);
         await VisitAsync(page, $"/storage-targets/{Id}", Script, Image, Razor);

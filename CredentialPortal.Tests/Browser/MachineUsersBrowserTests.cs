@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -13,8 +12,7 @@ public class MachineUsersBrowserTests(BrowserFixture browser)
     public async Task Admin_adds_a_machine_user_sees_its_password_once_and_disables_it()
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await page.GotoAsync("/machine-users");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("machine-row").Filter(new() { HasText = "machine-user-1001" })).ToBeVisibleAsync();

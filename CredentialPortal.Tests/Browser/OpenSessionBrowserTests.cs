@@ -35,8 +35,7 @@ public class OpenSessionBrowserTests(OpenSessionBrowserTests.Portal browser) : I
     private async Task<IPage> OpenAsync(string loginName, string password, string path)
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, loginName, password);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, loginName, password);
         await page.GotoAsync(path);
         await BrowserFixture.WaitForInteractivityAsync(page);
         return page;

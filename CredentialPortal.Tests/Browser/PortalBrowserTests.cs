@@ -12,9 +12,7 @@ public class PortalBrowserTests(BrowserFixture browser)
     public async Task Admin_signs_in_sees_the_dashboard_and_the_page_is_interactive()
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("admin");
         await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(5);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -11,8 +10,7 @@ public class ServersBrowserTests(BrowserFixture browser)
     public async Task Admin_rotates_a_profile_secret_and_sees_the_tasks_on_the_recording_servers()
     {
         var page = await browser.NewPageAsync();
-        await browser.SignInAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.WaitForURLAsync(new Regex("/$"));
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await page.GotoAsync("/servers");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("server-row")).ToHaveCountAsync(3);

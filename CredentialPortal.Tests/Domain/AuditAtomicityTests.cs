@@ -24,7 +24,7 @@ public class AuditAtomicityTests : IClassFixture<AuditAtomicityTests.Host>
         public DomainHost Domain { get; } = new();
 
         // One ordinary audited change first, so start-up work (key ring, caches) is behind us before any fingerprint.
-        public Host() => Assert.True(Domain.Connectors.PatchAsync(Admin, EntityCatalog.StorageTargets, "12",
+        public Host() => Assert.True(Domain.Connectors.PatchAsync(Admin, EntityCatalog.StorageTargets, "11",
             DomainHost.Patch("""{ "secretAccessKey": "warm-up secret" }""")).GetAwaiter().GetResult().Succeeded);
 
         public void Dispose() => Domain.Dispose();

@@ -1,6 +1,6 @@
 namespace CredentialPortal.Domain.Access;
 
-/// <summary>What each role may do through the REST API (DESIGN §2, issue 4). The endpoints ask here; nothing else decides.</summary>
+/// <summary>What each role may do through the REST API (docs/design.md §2.1). The endpoints ask here; nothing else decides.</summary>
 public static class ApiPermissions
 {
     public enum Operation

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace CredentialPortal.Domain.Access;
 
 /// <summary>
-/// Who may do what (DESIGN §2), as named authorization policies. Pages, endpoints and the navigation
+/// Who may do what (docs/design.md §2), as named authorization policies. Pages, endpoints and the navigation
 /// all refer to these names; the role lists below are the only place the mapping is written.
 /// </summary>
 public static class PortalPolicies

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Domain.Users;
 
-/// <summary>A person's account as anyone may see it (DESIGN §3 "users"): never the hash, never the stamp.</summary>
+/// <summary>A person's account as anyone may see it (docs/design.md §3.2): never the hash, never the stamp.</summary>
 public sealed record UserSnapshot(
     int Id,
     string LoginName,
@@ -45,7 +45,7 @@ public sealed class PeopleCredentials(
     /// <summary>Hashes kept per user, whatever the history setting, so raising it later still has data.</summary>
     public const int MaxHistoryKept = 24;
 
-    /// <summary>The catalog entry for users (DESIGN §3): public properties, which of them PATCH may change, the secret.</summary>
+    /// <summary>The catalog entry for users (docs/design.md §3.2): public properties, which of them PATCH may change, the secret.</summary>
     public static IReadOnlyList<string> PublicProperties { get; } = ["id", "loginName", "displayName", "email", "enabled", "source", "lastPasswordChange"];
     public static IReadOnlyList<string> UpdatableProperties { get; } = ["displayName", "email"];
     public const string PasswordProperty = "password";

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CredentialPortal.Api;
 
 /// <summary>
-/// Server configuration (DESIGN §7): servers, profiles, values by <c>settingPath</c>, differences and their resolution,
+/// Server configuration (docs/design.md §4.8): servers, profiles, values by <c>settingPath</c>, differences and their resolution,
 /// configuration tasks, and the three calls a server agent makes. Secret values never appear in an answer.
 /// </summary>
 public static class ServerConfigurationEndpoints

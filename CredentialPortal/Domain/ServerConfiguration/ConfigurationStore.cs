@@ -26,7 +26,7 @@ public sealed record AgentAction(string Path, string? Value, string? SealedValue
 public sealed record AgentTask(int TaskId, IReadOnlyList<AgentAction> Actions);
 
 /// <summary>
-/// Server configuration (seed 001 "Server Configuration", DESIGN §7): desired values in the database (profiles per role,
+/// Server configuration (docs/design.md §3.4, §6.8): desired values in the database (profiles per role,
 /// per-server custom values), the values each server's registry really holds (reported by its agent), differences,
 /// and configuration tasks that carry changes to the servers. Secret settings are encrypted like connector secrets.
 /// </summary>

@@ -14,7 +14,7 @@ namespace CredentialPortal.Domain.Users;
 
 /// <summary>
 /// A person's account as anyone may see it: never the hash, never the stamp. Its public properties, which of them may be
-/// changed and its secret are the catalog entry <see cref="AccountCatalog.Users"/> (docs/design.md §3).
+/// changed and its secret are the catalog entry <see cref="AccountCatalog.Users"/> (docs/design.md §3.2).
 /// </summary>
 [Secret(AccountCatalog.Password, "Password")]
 public sealed record UserSnapshot(

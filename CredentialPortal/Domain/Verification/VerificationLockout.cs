@@ -14,7 +14,7 @@ public sealed record VerificationOutcome(VerificationResult Result, DateTime? Lo
 }
 
 /// <summary>
-/// Records every verification and locks an actor out after N failures within the window (DESIGN §6). Attempts by
+/// Records every verification and locks an actor out after N failures within the window (docs/design.md §6.4). Attempts by
 /// one actor are serialised (across instances too, with PostgreSQL), so concurrent guesses cannot overshoot N;
 /// active lockouts are held in memory so refusing a locked actor on every request costs no database round trip,
 /// and other instances hear of a new or lifted lockout through <see cref="ClusterSignals"/>.

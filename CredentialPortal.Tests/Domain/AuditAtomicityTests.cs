@@ -47,7 +47,7 @@ public class AuditAtomicityTests : IClassFixture<AuditAtomicityTests.Host>
     public async Task A_change_whose_audit_record_cannot_be_written_is_not_there_afterwards(string change)
     {
         var s = host.Domain.Services;
-        var servers = s.GetRequiredService<ConfigurationStore>();
+        var servers = s.GetRequiredService<ConfigurationValues>();
         if (change == "server value removed")
         {
             var set = await servers.SetServerValueAsync(Admin, "mr01", Secret, JsonValue.Create("custom secret for removal"), remove: false);
@@ -74,8 +74,8 @@ public class AuditAtomicityTests : IClassFixture<AuditAtomicityTests.Host>
                 "profile value" => Describe(await servers.SetProfileValueAsync(Admin, 1, Secret, JsonValue.Create("profile secret under a faulty audit"))),
                 "server value" => Describe(await servers.SetServerValueAsync(Admin, "mr01", Secret, JsonValue.Create("server secret under a faulty audit"), remove: false)),
                 "server value removed" => Describe(await servers.SetServerValueAsync(Admin, "mr01", Secret, null, remove: true)),
-                "registry report" => Describe(await servers.ReportRegistryAsync(Admin, "rec01", AgentKey, new Dictionary<string, string> { [Secret] = "reported under a faulty audit" })),
-                "tasks applied" => Describe(await servers.ApplyAsync(Admin, "mr01")),
+                "registry report" => Describe(await s.GetRequiredService<AgentChannel>().ReportRegistryAsync(Admin, "rec01", AgentKey, new Dictionary<string, string> { [Secret] = "reported under a faulty audit" })),
+                "tasks applied" => Describe(await s.GetRequiredService<ConfigurationTasks>().ApplyAsync(Admin, "mr01")),
                 _ => throw new ArgumentOutOfRangeException(nameof(change), change, null),
             };
             Assert.Fail($"{change}: the change reported {outcome} although its audit record could not be written");

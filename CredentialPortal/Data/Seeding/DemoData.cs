@@ -24,7 +24,7 @@ public sealed class DemoData(
     ConnectorCredentials connectors,
     AuditTrail audit,
     MachineUserAccounts machines,
-    ConfigurationStore configuration,
+    ConfigurationValues configuration,
     IOptions<PortalOptions> options,
     StartupNotices notices,
     ILogger<DemoData> logger)

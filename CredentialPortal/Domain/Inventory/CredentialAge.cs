@@ -22,7 +22,7 @@ public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, S
         var passwords = await db.Users.AsNoTracking()
             .Where(u => u.Source == UserSource.Local && u.PasswordHash != null && (u.LastPasswordChange == null || u.LastPasswordChange < cutoff))
             .OrderBy(u => u.LastPasswordChange).Take(limit)
-            .Select(u => new StaleCredential("users", u.Id.ToString(), PeopleCredentials.PasswordProperty, u.LastPasswordChange)).ToListAsync(cancellationToken);
+            .Select(u => new StaleCredential(Catalog.AccountCatalog.Users.Resource, u.Id.ToString(), PeopleCredentials.PasswordProperty, u.LastPasswordChange)).ToListAsync(cancellationToken);
         return secrets.Concat(passwords).OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
     }
 }

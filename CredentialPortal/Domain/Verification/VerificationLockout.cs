@@ -143,7 +143,7 @@ public sealed class VerificationLockout
                         LockedAt = now, LockedUntil = now.AddMinutes(rules.VerificationLockMinutes),
                     };
                     db.ActorLockouts.Add(lockout);
-                    records.Add(audit.Describe(actor, AuditActions.LockedOut, "users", actor.UserId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? actor.Name,
+                    records.Add(audit.Describe(actor, AuditActions.LockedOut, Catalog.AccountCatalog.Users.Resource, actor.UserId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? actor.Name,
                         outcome: $"{failures} failed verifications; locked until {lockout.LockedUntil:u}"));
                 }
             }
@@ -179,7 +179,7 @@ public sealed class VerificationLockout
         lockout.LiftedAt = now;
         lockout.LiftedBy = administrator.Name;
         await audit.CommitAsync(db,
-            [audit.Describe(administrator, AuditActions.Unlocked, "users", lockout.ActorId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? lockout.ActorName, outcome: $"lifted lockout of {lockout.ActorName}")],
+            [audit.Describe(administrator, AuditActions.Unlocked, Catalog.AccountCatalog.Users.Resource, lockout.ActorId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? lockout.ActorName, outcome: $"lifted lockout of {lockout.ActorName}")],
             cancellationToken);
         active.TryRemove(lockout.ActorKey, out _);
         await signals.PublishAsync(LockoutTopic, lockout.ActorKey, CancellationToken.None);

@@ -4,18 +4,12 @@ using CredentialPortal.Api;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
-using CredentialPortal.Domain.Connectors;
-using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.ServerConfiguration;
-using CredentialPortal.Domain.Settings;
-using CredentialPortal.Domain.Users;
-using CredentialPortal.Domain.Verification;
 using CredentialPortal.Tests.Domain;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Api;
@@ -24,17 +18,8 @@ namespace CredentialPortal.Tests.Api;
 /// The one permission model (docs/architecture.md): every API endpoint declares its permission as metadata, the domain
 /// refuses a forbidden actor on every write method whatever door it came through, and refusals carry stable codes.
 /// </summary>
-public class PermissionModelTests : IClassFixture<PermissionModelTests.Host>
+public class PermissionModelTests(DomainFixture host) : IClassFixture<DomainFixture>
 {
-    public sealed class Host : IDisposable
-    {
-        public DomainHost Domain { get; } = new();
-        public void Dispose() => Domain.Dispose();
-    }
-
-    private readonly Host host;
-    public PermissionModelTests(Host host) => this.host = host;
-
     private static readonly string Base = ApiSession.Base;
 
     /// <summary>Endpoints that are anonymous on purpose: signing in, and the fallback that answers unknown paths with 404.</summary>
@@ -68,23 +53,23 @@ public class PermissionModelTests : IClassFixture<PermissionModelTests.Host>
     public async Task Every_domain_write_method_refuses_an_actor_whose_roles_do_not_hold_its_permission()
     {
         var s = host.Domain.Services;
-        var before = await DatabaseFingerprint.OfAsync(host.Domain.App.Data, "AuditRecords");
+        var before = await DatabaseFingerprint.OfAsync(host.Domain.App.Data);
         var auditor = As(PortalRoles.Auditor);
         var helpdesk = As(PortalRoles.Helpdesk);
         var nobody = As();
-        var connectors = s.GetRequiredService<ConnectorCredentials>();
-        var people = s.GetRequiredService<PeopleCredentials>();
+        var connectors = host.Domain.Connectors;
+        var people = host.Domain.People;
         var machines = s.GetRequiredService<MachineUserAccounts>();
         var values = s.GetRequiredService<ConfigurationValues>();
         var differences = s.GetRequiredService<ConfigurationDifferences>();
         var tasks = s.GetRequiredService<ConfigurationTasks>();
         var agents = s.GetRequiredService<AgentChannel>();
-        var settings = s.GetRequiredService<SecuritySettingsStore>();
-        var lockout = s.GetRequiredService<VerificationLockout>();
+        var settings = s.GetRequiredService<CredentialPortal.Domain.Settings.SecuritySettingsStore>();
+        var lockout = host.Domain.Lockout;
         var patch = DomainHost.Patch("""{ "accessKeyId": "AKIAREFUSED" }""");
 
-        Refused(await connectors.PatchAsync(auditor, EntityCatalog.StorageTargets, "11", patch), "connector PATCH by Auditor");
-        Refused(await connectors.VerifyAsync(helpdesk, EntityCatalog.StorageTargets, "11", "secretAccessKey", "x"), "connector verify by Helpdesk");
+        Refused(await connectors.PatchAsync(auditor, CredentialPortal.Domain.Catalog.EntityCatalog.StorageTargets, "11", patch), "connector PATCH by Auditor");
+        Refused(await connectors.VerifyAsync(helpdesk, CredentialPortal.Domain.Catalog.EntityCatalog.StorageTargets, "11", "secretAccessKey", "x"), "connector verify by Helpdesk");
         Refused(await people.PatchAsync(helpdesk, 16, DomainHost.Patch("""{ "displayName": "Renamed" }""")), "person fields by Helpdesk");
         Refused(await people.PatchAsync(auditor, 16, DomainHost.Patch("""{ "password": "refused plain password" }""")), "person password by Auditor");
         Refused(await people.SetPasswordAsync(nobody, 16, "refused plain password"), "password by no role");
@@ -107,7 +92,7 @@ public class PermissionModelTests : IClassFixture<PermissionModelTests.Host>
         Refused(await settings.UpdateAsync(auditor, (await settings.GetAsync()).Copy()), "settings by Auditor");
         Refused(await lockout.LiftAsync(helpdesk, 1), "lift lockout by Helpdesk");
 
-        Assert.Equal(before, await DatabaseFingerprint.OfAsync(host.Domain.App.Data, "AuditRecords"));
+        Assert.Equal(before, await DatabaseFingerprint.OfAsync(host.Domain.App.Data));
     }
 
     [Fact]

@@ -17,21 +17,17 @@ namespace CredentialPortal.Tests.Domain;
 /// A change and its audit record commit together or not at all, on both engines: a trigger in the database makes every
 /// audit append fail (an injected fault), each kind of change is attempted, and afterwards no table holds any of it.
 /// </summary>
-public class AuditAtomicityTests : IClassFixture<AuditAtomicityTests.Host>
+public class AuditAtomicityTests : IClassFixture<DomainFixture>
 {
-    public sealed class Host : IDisposable
+    private readonly DomainFixture host;
+
+    // One ordinary audited change first, so start-up work (key ring, caches) is behind us before any fingerprint.
+    public AuditAtomicityTests(DomainFixture host)
     {
-        public DomainHost Domain { get; } = new();
-
-        // One ordinary audited change first, so start-up work (key ring, caches) is behind us before any fingerprint.
-        public Host() => Assert.True(Domain.Connectors.PatchAsync(Admin, EntityCatalog.StorageTargets, "11",
+        this.host = host;
+        Assert.True(host.Domain.Connectors.PatchAsync(Admin, EntityCatalog.StorageTargets, "11",
             DomainHost.Patch("""{ "secretAccessKey": "warm-up secret" }""")).GetAwaiter().GetResult().Succeeded);
-
-        public void Dispose() => Domain.Dispose();
     }
-
-    private readonly Host host;
-    public AuditAtomicityTests(Host host) => this.host = host;
 
     private static readonly Actor Admin = new(1, "admin", Door.UI, "127.0.0.1") { Roles = [PortalRoles.Administrator] };
     private const string Secret = @"\Verba\Email Settings\TLSKeyPass";

@@ -40,3 +40,10 @@ public sealed class DomainHost : IDisposable
 
     public void Dispose() => App.Dispose();
 }
+
+/// <summary>One <see cref="DomainHost"/> shared by the tests of a class (an xunit class fixture).</summary>
+public sealed class DomainFixture : IDisposable
+{
+    public DomainHost Domain { get; } = new();
+    public void Dispose() => Domain.Dispose();
+}

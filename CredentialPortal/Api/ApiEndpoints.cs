@@ -21,7 +21,7 @@ public static class ApiEndpoints
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             // Every problem carries a stable code; those written without one (the platform's own) get the status's.
-            c.ProblemDetails.Extensions.TryAdd("code", ApiProblems.Codes.ForStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode));
+            c.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeFor(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode));
         });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
         services.AddApiAuthentication();

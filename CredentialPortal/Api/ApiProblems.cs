@@ -30,36 +30,31 @@ public static class ApiProblems
         _ => Problem(StatusOf(result.Status), result.Title, result.Message, result.Code),
     };
 
-    /// <summary>Stable codes for answers that do not come from the domain.</summary>
-    public static class Codes
+    /// <summary>
+    /// The stable code of every HTTP status the API answers: a domain refusal's status has its domain code, the others
+    /// (the body reader's, sign-in's, the platform's own 404 and 405 …) theirs.
+    /// </summary>
+    private static readonly Dictionary<int, string> CodeByStatus = new()
     {
-        public const string BadRequest = "bad_request";
-        public const string Unauthorized = "unauthorized";
-        public const string UnsupportedMediaType = "unsupported_media_type";
-        public const string TooLarge = "request_too_large";
-        public const string Busy = "database_busy";
-        public const string LockedOut = "locked_out";
-        public const string TooManyRequests = "too_many_requests";
-        public const string Unexpected = "unexpected_error";
+        [StatusCodes.Status400BadRequest] = "bad_request",
+        [StatusCodes.Status401Unauthorized] = "unauthorized",
+        [StatusCodes.Status403Forbidden] = DomainCodes.Of(DomainStatus.Forbidden),
+        [StatusCodes.Status404NotFound] = DomainCodes.Of(DomainStatus.NotFound),
+        [StatusCodes.Status405MethodNotAllowed] = "method_not_allowed",
+        [StatusCodes.Status409Conflict] = DomainCodes.Of(DomainStatus.Conflict),
+        [StatusCodes.Status412PreconditionFailed] = DomainCodes.Of(DomainStatus.PreconditionFailed),
+        [StatusCodes.Status413PayloadTooLarge] = "request_too_large",
+        [StatusCodes.Status415UnsupportedMediaType] = "unsupported_media_type",
+        [StatusCodes.Status429TooManyRequests] = "too_many_requests",
+        [StatusCodes.Status500InternalServerError] = "unexpected_error",
+        [StatusCodes.Status503ServiceUnavailable] = "database_busy",
+    };
 
-        /// <summary>The code of a problem written without one (the platform's own 404, 405 …).</summary>
-        public static string ForStatus(int status) => status switch
-        {
-            StatusCodes.Status400BadRequest => BadRequest,
-            StatusCodes.Status401Unauthorized => Unauthorized,
-            StatusCodes.Status403Forbidden => DomainCodes.Forbidden,
-            StatusCodes.Status404NotFound => DomainCodes.NotFound,
-            StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
-            StatusCodes.Status409Conflict => DomainCodes.Conflict,
-            StatusCodes.Status412PreconditionFailed => DomainCodes.PreconditionFailed,
-            StatusCodes.Status413PayloadTooLarge => TooLarge,
-            StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
-            StatusCodes.Status429TooManyRequests => TooManyRequests,
-            StatusCodes.Status503ServiceUnavailable => Busy,
-            >= 500 => Unexpected,
-            _ => "error",
-        };
-    }
+    /// <summary>The code of a problem with this status written without one.</summary>
+    public static string CodeFor(int status) => CodeByStatus.GetValueOrDefault(status, status >= 500 ? "unexpected_error" : "error");
+
+    /// <summary>A verification lockout is a 429 of its own kind.</summary>
+    public const string LockedOutCode = "locked_out";
 
     public static ProblemHttpResult Problem(int status, string title, string? detail, string code, IDictionary<string, object?>? extensions = null)
     {
@@ -68,10 +63,10 @@ public static class ApiProblems
     }
 
     public static ProblemHttpResult NotFound(string what) =>
-        Problem(StatusCodes.Status404NotFound, "Not found", $"{what} does not exist.", DomainCodes.NotFound);
+        Problem(StatusCodes.Status404NotFound, "Not found", $"{what} does not exist.", DomainCodes.Of(DomainStatus.NotFound));
 
     public static ProblemHttpResult BadRequest(string detail) =>
-        Problem(StatusCodes.Status400BadRequest, "Bad request", detail, Codes.BadRequest);
+        Problem(StatusCodes.Status400BadRequest, "Bad request", detail, CodeFor(StatusCodes.Status400BadRequest));
 
     public static ValidationProblem Invalid(DomainErrors errors, string? detail = null) =>
         TypedResults.ValidationProblem(
@@ -79,30 +74,30 @@ public static class ApiProblems
             detail: detail ?? "One or more values are invalid; nothing was changed.",
             title: "Invalid request",
             extensions: errors.Codes.Count > 0
-                ? new Dictionary<string, object?> { ["code"] = DomainCodes.Invalid, ["codes"] = errors.Codes }
-                : new Dictionary<string, object?> { ["code"] = DomainCodes.Invalid });
+                ? new Dictionary<string, object?> { ["code"] = DomainCodes.Of(DomainStatus.Invalid), ["codes"] = errors.Codes }
+                : new Dictionary<string, object?> { ["code"] = DomainCodes.Of(DomainStatus.Invalid) });
 
     public static ProblemHttpResult PreconditionFailed(string detail) =>
-        Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, DomainCodes.PreconditionFailed);
+        Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, DomainCodes.Of(DomainStatus.PreconditionFailed));
 
     public static ProblemHttpResult Forbidden(string detail) =>
-        Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, DomainCodes.Forbidden);
+        Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, DomainCodes.Of(DomainStatus.Forbidden));
 
     public static ProblemHttpResult Unauthorized(string detail) =>
-        Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail, Codes.Unauthorized);
+        Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail, CodeFor(StatusCodes.Status401Unauthorized));
 
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
-        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, Codes.UnsupportedMediaType);
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, CodeFor(StatusCodes.Status415UnsupportedMediaType));
 
     public static ProblemHttpResult TooLarge(int limit) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The request body may be at most {limit} bytes.", Codes.TooLarge);
+        Problem(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The request body may be at most {limit} bytes.", CodeFor(StatusCodes.Status413PayloadTooLarge));
 
     /// <summary>The database stayed locked past its busy timeout: the change that needed the lock was not written; retry.</summary>
     public static ProblemHttpResult Busy(int retryAfterSeconds, HttpContext http)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problem(StatusCodes.Status503ServiceUnavailable, "Database busy",
-            $"The database is busy with other changes and this request could not get its turn in time. Try again in {retryAfterSeconds} s.", Codes.Busy);
+            $"The database is busy with other changes and this request could not get its turn in time. Try again in {retryAfterSeconds} s.", CodeFor(StatusCodes.Status503ServiceUnavailable));
     }
 
     public static ProblemHttpResult LockedOut(DateTime until, TimeProvider clock, HttpContext http)
@@ -110,6 +105,6 @@ public static class ApiProblems
         var seconds = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow().UtcDateTime).TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problem(StatusCodes.Status429TooManyRequests, "Locked out",
-            $"Too many failed verifications: this account is refused until {until:u} ({seconds} s). An administrator can lift the lockout.", Codes.LockedOut);
+            $"Too many failed verifications: this account is refused until {until:u} ({seconds} s). An administrator can lift the lockout.", LockedOutCode);
     }
 }

@@ -53,37 +53,22 @@ public enum DomainStatus
     PrerequisiteNotMet,
 }
 
-/// <summary>The stable, machine-readable codes of refusals: the API's problem documents carry them as <c>code</c>.</summary>
+/// <summary>The stable, machine-readable code and title of each outcome: the API's problem documents carry them.</summary>
 public static class DomainCodes
 {
-    public const string NotFound = "not_found";
-    public const string Invalid = "invalid";
-    public const string Forbidden = "forbidden";
-    public const string Conflict = "conflict";
-    public const string PreconditionFailed = "precondition_failed";
-    public const string PrerequisiteNotMet = "PREREQUISITE_NOT_MET";
-
-    public static string Of(DomainStatus status) => status switch
+    private static readonly Dictionary<DomainStatus, (string Code, string Title)> Table = new()
     {
-        DomainStatus.NotFound => NotFound,
-        DomainStatus.Invalid => Invalid,
-        DomainStatus.Forbidden => Forbidden,
-        DomainStatus.Conflict => Conflict,
-        DomainStatus.PreconditionFailed => PreconditionFailed,
-        DomainStatus.PrerequisiteNotMet => PrerequisiteNotMet,
-        _ => "ok",
+        [DomainStatus.Ok] = ("ok", "OK"),
+        [DomainStatus.NotFound] = ("not_found", "Not found"),
+        [DomainStatus.Invalid] = ("invalid", "Invalid request"),
+        [DomainStatus.Forbidden] = ("forbidden", "Forbidden"),
+        [DomainStatus.Conflict] = ("conflict", "Conflict"),
+        [DomainStatus.PreconditionFailed] = ("precondition_failed", "Precondition failed"),
+        [DomainStatus.PrerequisiteNotMet] = ("PREREQUISITE_NOT_MET", "Prerequisite not met"),
     };
 
-    public static string TitleOf(DomainStatus status) => status switch
-    {
-        DomainStatus.NotFound => "Not found",
-        DomainStatus.Invalid => "Invalid request",
-        DomainStatus.Forbidden => "Forbidden",
-        DomainStatus.Conflict => "Conflict",
-        DomainStatus.PreconditionFailed => "Precondition failed",
-        DomainStatus.PrerequisiteNotMet => "Prerequisite not met",
-        _ => "OK",
-    };
+    public static string Of(DomainStatus status) => Table[status].Code;
+    public static string TitleOf(DomainStatus status) => Table[status].Title;
 }
 
 /// <summary>What a domain write did: the new state, or why nothing changed (status, a sentence, and per-property errors).</summary>

@@ -58,11 +58,12 @@ public sealed class ConfigurationValues(
         if (actor.Refuse<int>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await storage.Writes.EnterAsync(db, cancellationToken: cancellationToken);
-        var profile = await db.ConfigurationProfiles.FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken);
-        if (profile is null) return DomainResult<int>.NotFound($"Configuration profile {profileId}");
-        var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
-        if (setting is null) return DomainResult<int>.NotFound($"Setting '{path}'");
-        if (ConfigurationStorage.Read(setting, value, out var plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
+        if (await db.ConfigurationProfiles.FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken) is not { } profile)
+        {
+            return DomainResult<int>.NotFound($"Configuration profile {profileId}");
+        }
+        if (await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken) is not { } setting) return SettingNotFound(path);
+        if (ConfigurationStorage.Read(setting, value, out var plain) is { } error) return InvalidValue(error);
 
         var servers = (await db.Servers.ToListAsync(cancellationToken)).Where(s => s.RoleList.Contains(profile.Role)).ToList();
         var ids = servers.Select(s => s.Id).ToList();
@@ -88,10 +89,9 @@ public sealed class ConfigurationValues(
         await using var section = await storage.Writes.EnterAsync(db, cancellationToken: cancellationToken);
         var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
         if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}'");
-        var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
-        if (setting is null) return DomainResult<int>.NotFound($"Setting '{path}'");
+        if (await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken) is not { } setting) return SettingNotFound(path);
         string? plain = null;
-        if (!remove && ConfigurationStorage.Read(setting, value, out plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
+        if (!remove && ConfigurationStorage.Read(setting, value, out plain) is { } error) return InvalidValue(error);
         if (await differences.BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
 
         var custom = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.ServerCustom && v.OwnerId == server.Id && v.Path == path, cancellationToken);
@@ -117,6 +117,10 @@ public sealed class ConfigurationValues(
         await section.CommitAsync(cancellationToken);
         return DomainResult<int>.Ok(1);
     }
+
+    private static DomainResult<int> SettingNotFound(string path) => DomainResult<int>.NotFound($"Setting '{path}'");
+
+    private static DomainResult<int> InvalidValue(string error) => DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
 
     /// <summary>Initial values (demo data, installation): stored without tasks, as if the servers already held them.</summary>
     internal async Task SeedProfileValueAsync(int profileId, string path, string plain, CancellationToken cancellationToken)

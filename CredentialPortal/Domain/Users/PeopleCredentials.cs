@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
-using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Verification;
@@ -14,14 +13,14 @@ namespace CredentialPortal.Domain.Users;
 
 /// <summary>
 /// A person's account as anyone may see it: never the hash, never the stamp. Its public properties, which of them may be
-/// changed and its secret are the catalog entry <see cref="AccountCatalog.Users"/> (docs/design.md §3.2).
+/// changed and its secret are the catalog entry <see cref="Catalog.AccountCatalog.Users"/> (docs/design.md §3.2).
 /// </summary>
-[Secret(AccountCatalog.Password, "Password")]
+[Catalog.Secret(Catalog.AccountCatalog.Password, "Password")]
 public sealed record UserSnapshot(
     int Id,
     string LoginName,
-    [property: Updatable] string DisplayName,
-    [property: Updatable] string? Email,
+    [property: Catalog.Updatable] string DisplayName,
+    [property: Catalog.Updatable] string? Email,
     bool Enabled,
     string Source,
     DateTime? LastPasswordChange)
@@ -52,9 +51,9 @@ public sealed class PeopleCredentials(
     /// <summary>Hashes kept per user, whatever the history setting, so raising it later still has data.</summary>
     public const int MaxHistoryKept = 24;
 
-    public const string PasswordProperty = AccountCatalog.Password;
+    public const string PasswordProperty = Catalog.AccountCatalog.Password;
     /// <summary>The audit entity type of people's accounts.</summary>
-    private static string Users => AccountCatalog.Users.Resource;
+    private static string Users => Catalog.AccountCatalog.Users.Resource;
 
     /// <summary>People by id, optionally filtered by a case-insensitive search of login name, display name and email.</summary>
     public Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(string? search, int offset, int limit, CancellationToken cancellationToken = default) =>
@@ -232,7 +231,7 @@ public sealed class PeopleCredentials(
     }
 
     /// <summary>
-    /// Applies a PATCH to a user: the catalog's updatable properties and the password (<see cref="AccountCatalog.Users"/>).
+    /// Applies a PATCH to a user: the catalog's updatable properties and the password (<see cref="Catalog.AccountCatalog.Users"/>).
     /// All or nothing; each unknown, read-only, wrongly typed or rule-breaking property is reported under its name.
     /// Setting a password needs <see cref="Permission.SetPasswords"/>, anything else <see cref="Permission.EditPeople"/>.
     /// </summary>
@@ -271,7 +270,7 @@ public sealed class PeopleCredentials(
             return DomainResult<UserSnapshot>.PreconditionFailed("The user changed since you read it. Read it again and retry.");
         }
 
-        var catalog = AccountCatalog.Users;
+        var catalog = Catalog.AccountCatalog.Users;
         var errors = new DomainErrors();
         if (patch.Count == 0) errors.Add("", "Send at least one property to change.", "empty");
         var values = new Dictionary<string, object?>();

@@ -5,7 +5,10 @@ using CredentialPortal.Domain.Passwords;
 
 namespace Unify;
 
-/// <summary>The command tree: remote add/list/remove, login, user org-list, user machine add/set-password (seed 000).</summary>
+/// <summary>
+/// The command tree: remote add/list/remove, login, user org-list, user machine add/set-password, agent, credential
+/// list/get/rotate/verify, completion.
+/// </summary>
 public static class Commands
 {
     private const string PasswordWarning = "IMPORTANT: The password, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
@@ -17,10 +20,12 @@ public static class Commands
         root.Subcommands.Add(LoginCommand(store, output, input));
         root.Subcommands.Add(UserCommand(store, output, input));
         root.Subcommands.Add(AgentCommand(store, output));
+        root.Subcommands.Add(CredentialCommands.Build(store, output, input));
+        root.Subcommands.Add(CompletionCommand(output));
         return root;
     }
 
-    private static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
+    internal static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
 
     private static Option<int> OrgOption(string description) => new("--org", "-o") { Description = description, Required = true };
 
@@ -220,6 +225,39 @@ public static class Commands
         return agent;
     }
 
+    /// <summary>
+    /// Prints a bash completion function. It asks unify itself through System.CommandLine's <c>[suggest:POSITION]</c>
+    /// directive (what dotnet-suggest does, without needing that tool), so completions always match this binary.
+    /// </summary>
+    private static Command CompletionCommand(TextWriter output)
+    {
+        var shell = new Argument<string>("shell") { Description = "The shell to complete in (bash)" };
+        shell.AcceptOnlyFromAmong("bash");
+        var completion = new Command("completion", "Print the shell completion script, e.g.: unify completion bash >> ~/.bashrc") { shell };
+        completion.SetAction(_ =>
+        {
+            output.Write(BashCompletion);
+            return ExitCodes.Ok;
+        });
+        return completion;
+    }
+
+    internal const string BashCompletion = """
+        # bash completion for unify: asks unify's [suggest] directive (System.CommandLine) for the words at the cursor.
+        _unify_complete()
+        {
+            local line="${COMP_LINE:0:COMP_POINT}"
+            line="${line#"${COMP_WORDS[0]}"}"
+            line="${line#"${line%%[![:space:]]*}"}"
+            local IFS=$'\n'
+            local words
+            words=$("${COMP_WORDS[0]}" "[suggest:${#line}]" "$line" 2>/dev/null) || return
+            COMPREPLY=($(compgen -W "$words" -- "${COMP_WORDS[COMP_CWORD]}"))
+        }
+        complete -o default -F _unify_complete unify
+
+        """;
+
     private static TimeSpan ParseInterval(string text)
     {
         var unit = text.Length > 0 ? text[^1] : ' ';
@@ -235,11 +273,11 @@ public static class Commands
         throw new CliException(ExitCodes.Usage, $"'{text}' is not an interval such as 30s, 5m or 1h.");
     }
 
-    private static string Created(JsonNode? value) =>
+    internal static string Created(JsonNode? value) =>
         DateTime.TryParse((string?)value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var at)
             ? at.ToString("yyyy-MM-dd HH:mm:ss") + "Z" : $"{value}";
 
-    private static void WriteTable(TextWriter output, string[] headers, IEnumerable<string[]> rows)
+    internal static void WriteTable(TextWriter output, string[] headers, IEnumerable<string[]> rows)
     {
         var all = rows.ToList();
         var widths = headers.Select((h, i) => Math.Max(h.Length, all.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
@@ -247,7 +285,7 @@ public static class Commands
         foreach (var row in all) output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
     }
 
-    private static string ReadLine(TextReader input) =>
+    internal static string ReadLine(TextReader input) =>
         input.ReadLine() is { Length: > 0 } line ? line : throw new CliException(ExitCodes.Usage, "Standard input held no password.");
 
     /// <summary>Reads a password from the terminal without echoing it.</summary>

@@ -1,12 +1,14 @@
 namespace Unify;
 
-/// <summary>The documented exit codes (DESIGN §5).</summary>
+/// <summary>The documented exit codes (README "The unify CLI").</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
     public const int Usage = 1;
     public const int Refused = 2;
     public const int Unreachable = 3;
+    /// <summary><c>unify credential verify</c>: the server answered that the value does not match.</summary>
+    public const int NoMatch = 4;
 }
 
 /// <summary>A failure with its exit code and a one-line message for stderr.</summary>

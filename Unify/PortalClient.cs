@@ -37,8 +37,10 @@ public sealed class PortalClient(RemoteStore store, string remoteName) : IDispos
     public async IAsyncEnumerable<JsonNode?> ListAllAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Uri? next = Api(path);
+        var visited = new HashSet<Uri>();
         while (next is not null)
         {
+            if (!visited.Add(next)) throw new CliException(ExitCodes.Refused, $"The server's next page {next.PathAndQuery} points back to a page already read.");
             var (body, link) = await SendAsync(HttpMethod.Get, next, null, cancellationToken);
             if (body is not JsonArray items) throw new CliException(ExitCodes.Refused, $"The server answered {next.AbsolutePath} with something other than a list.");
             foreach (var item in items) yield return item;

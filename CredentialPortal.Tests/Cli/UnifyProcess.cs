@@ -41,7 +41,15 @@ public sealed class UnifyProcess(string? configDirectory, IReadOnlyDictionary<st
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // never leave a hung unify behind
+            throw new TimeoutException($"unify {string.Join(' ', args)} did not finish within 60 s.");
+        }
         return new Run(process.ExitCode, await output, await error);
     }
 

@@ -51,7 +51,7 @@ public class QueryCountTests
             var before = factory.Logs.Text.Length;
             using var response = api.Client.GetAsync(path.StartsWith('/') ? path : $"{ApiSession.Base}/{path}").GetAwaiter().GetResult();
             Assert.True(response.IsSuccessStatusCode, path);
-            return Regex.Split(factory.Logs.Text[before..], "Executed DbCommand").Skip(1).Where(sql => !sql.Contains("COUNT(", StringComparison.Ordinal)).ToList();
+            return Regex.Split(factory.Logs.Text[before..], "Executed DbCommand").Skip(1).Where(sql => !sql.Contains("COUNT(", StringComparison.OrdinalIgnoreCase)).ToList();
         }
         string DeepLink(string path)
         {
@@ -64,8 +64,8 @@ public class QueryCountTests
             PageCommands($"{list}?limit=10"); // warm: account stamp, settings
             var first = PageCommands($"{list}?limit=10");
             var deep = PageCommands(DeepLink($"{list}?offset={depth}&limit=10"));
-            Assert.Equal(first.Count, deep.Count);
-            Assert.InRange(first.Count, 1, 2); // the page (+ its secret states for connectors)
+            Assert.True(first.Count is 1 or 2, $"{list}: " + string.Join("\n---\n", first)); // the page (+ its secret states for connectors)
+            Assert.True(first.Count == deep.Count, $"{list}: " + string.Join("\n---\n", deep));
             // The deep page seeks on the key: no OFFSET to walk, whatever the depth.
             Assert.DoesNotContain(deep, sql => Regex.IsMatch(sql, @"\bOFFSET\b", RegexOptions.IgnoreCase));
             Assert.Contains(deep, sql => Regex.IsMatch(sql, @"""Id"" > @", RegexOptions.IgnoreCase));

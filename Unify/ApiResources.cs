@@ -9,6 +9,9 @@ public sealed record ApiResource(string Name, IReadOnlyList<string> Columns, str
 {
     /// <summary>Users have one secret (their password) and verify takes it as the raw request body.</summary>
     public bool VerifiesRawText => OnlySecret is not null;
+
+    /// <summary>Connector resources have types (amazon_s3, ldap…) to filter by; users have none.</summary>
+    public bool HasTypes => OnlySecret is null;
 }
 
 public static class ApiResources

@@ -60,7 +60,11 @@ public static class CredentialCommands
         {
             var api = ApiResources.Find(result.GetValue(resource)!);
             var query = new List<string> { $"limit={result.GetValue(pageSize)}" };
-            if (result.GetValue(type) is { Length: > 0 } t) query.Add("type=" + Uri.EscapeDataString(t));
+            if (result.GetValue(type) is { Length: > 0 } t)
+            {
+                if (!api.HasTypes) throw new CliException(ExitCodes.Usage, $"{api.Name} have no types to filter by; use --search.");
+                query.Add("type=" + Uri.EscapeDataString(t));
+            }
             if (result.GetValue(search) is { Length: > 0 } s) query.Add("search=" + Uri.EscapeDataString(s));
             using var client = new PortalClient(store, result.GetValue(remote)!);
             var items = new JsonArray();

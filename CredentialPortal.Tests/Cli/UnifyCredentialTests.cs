@@ -43,10 +43,10 @@ public sealed class UnifyCredentialTests : IDisposable
         Assert.Contains(containing, run.Error);
     }
 
-    private async Task<int> TotalOfAsync(string resource)
+    private async Task<int> TotalOfAsync(string resource, string filter = "")
     {
         var api = await ApiSession.SignInAsync(address, "admin", PortalAppFactory.AdminPassword);
-        var response = await api.GetAsync($"{resource}?limit=1");
+        var response = await api.GetAsync($"{resource}?limit=1&{filter}");
         return int.Parse(response.Headers.GetValues("X-Total-Count").Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -68,6 +68,11 @@ public sealed class UnifyCredentialTests : IDisposable
         Assert.Equal(await TotalOfAsync(resource), ids.Count);
         Assert.True(ids.Count > 2, "the walk should need more than one page");
         Assert.Equal(ids.Count, ids.Distinct().Count());
+
+        // The filter travels with every page.
+        var searched = await unify.RunAsync("credential", "list", resource, "--remote", "test", "--output", "json", "--page-size", "1", "--search", "e");
+        Assert.True(searched.ExitCode == 0, searched.Error);
+        Assert.Equal(await TotalOfAsync(resource, "search=e"), JsonNode.Parse(searched.Output)!.AsArray().Count);
 
         var table = await unify.RunAsync("credential", "list", resource, "--remote", "test");
         Assert.Equal(0, table.ExitCode);
@@ -151,6 +156,7 @@ public sealed class UnifyCredentialTests : IDisposable
         // A value is never an argument (it would land in shell history and ps).
         AssertOneLineFailure(await unify.RunWithInputAsync("", "credential", "verify", "users", "10", "the-secret", "--remote", "test"), 1, "the-secret");
         AssertOneLineFailure(await unify.RunAsync("credential", "list", "users", "--remote", "test", "--page-size", "0"), 1, "--page-size");
+        AssertOneLineFailure(await unify.RunAsync("credential", "list", "users", "--remote", "test", "--type", "local"), 1, "users have no types");
 
         // 2: refused by the server, with the problem's detail.
         AssertOneLineFailure(await unify.RunAsync("credential", "get", "storageTargets", "999999", "--remote", "test"), 2, "404");

@@ -25,6 +25,16 @@ public static class Commands
         return root;
     }
 
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary><c>--output table|json</c>: a table (or sentence) for people by default, JSON for scripts.</summary>
+    internal static Option<string> OutputOption()
+    {
+        var format = new Option<string>("--output") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        return format;
+    }
+
     internal static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
 
     private static Option<int> OrgOption(string description) => new("--org", "-o") { Description = description, Required = true };
@@ -51,10 +61,20 @@ public static class Commands
             return ExitCodes.Ok;
         });
 
-        var list = new Command("list", "List the remotes.");
-        list.SetAction(_ =>
+        var listFormat = OutputOption();
+        var list = new Command("list", "List the remotes.") { listFormat };
+        list.SetAction(result =>
         {
             var remotes = store.Load();
+            if (result.GetValue(listFormat) == "json")
+            {
+                // Never the refresh token: only whether there is one.
+                output.WriteLine(new JsonArray([.. remotes.Select(r => (JsonNode)new JsonObject
+                {
+                    ["name"] = r.Key, ["url"] = r.Value.Url, ["user"] = r.Value.User, ["signedIn"] = r.Value.RefreshToken is not null,
+                })]).ToJsonString(Indented));
+                return ExitCodes.Ok;
+            }
             if (remotes.Count == 0) output.WriteLine("No remotes. Add one with: unify remote add NAME --url URL");
             foreach (var (key, value) in remotes)
             {
@@ -106,8 +126,7 @@ public static class Commands
 
         var remote = RemoteOption();
         var org = OrgOption("View users assigned to this org");
-        var format = new Option<string>("--output") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = OutputOption();
         var orgList = new Command("org-list", "View the list of users including their ID, name, email, created timestamp, status, and role.") { org, remote, format };
         orgList.SetAction(async (result, cancellationToken) =>
         {
@@ -115,7 +134,7 @@ public static class Commands
             var users = (await client.SendAsync(HttpMethod.Get, $"/orgs/{result.GetValue(org)}/users", null, cancellationToken))!.AsArray();
             if (result.GetValue(format) == "json")
             {
-                output.WriteLine(users.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.WriteLine(users.ToJsonString(Indented));
                 return ExitCodes.Ok;
             }
             WriteTable(output, ["ID", "NAME", "EMAIL", "CREATED", "STATUS", "ROLE"],
@@ -141,7 +160,8 @@ public static class Commands
         var password = new Option<string?>("--password") { Description = "Machine user password. Optional - if not specified, the tool will generate a long random password" };
         var role = new Option<string>("--role") { Description = "User role for the given org. Either \"Admin\" or \"Contributor\". Defaults to \"Contributor\" if not specified.", DefaultValueFactory = _ => "Contributor" };
         role.AcceptOnlyFromAmong("Admin", "Contributor");
-        var add = new Command("add", "Add a new machine user and set the password.") { org, remote, name, accountId, password, role };
+        var format = OutputOption();
+        var add = new Command("add", "Add a new machine user and set the password.") { org, remote, name, accountId, password, role, format };
         add.SetAction(async (result, cancellationToken) =>
         {
             // The tool generates the password when none is given (seed 000), so it is known before it is sent.
@@ -155,6 +175,14 @@ public static class Commands
                 password = chosen,
                 role = result.GetValue(role),
             }, cancellationToken))!;
+            if (result.GetValue(format) == "json")
+            {
+                var answer = created.DeepClone().AsObject();
+                answer["org"] = result.GetValue(org);
+                if (given is null) answer["password"] = chosen; // generated: shown once
+                output.WriteLine(answer.ToJsonString(Indented));
+                return ExitCodes.Ok;
+            }
             output.WriteLine($"Created machine user {created["id"]} '{created["name"]}' in org {result.GetValue(org)} with role {created["role"]}.");
             if (given is null)
             {
@@ -174,7 +202,8 @@ public static class Commands
         var password = new Option<string?>("--password") { Description = "Machine user password" };
         var generate = new Option<bool>("--generate") { Description = "Generate a long random password and print it once" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (keeps it out of shell history)" };
-        var setPassword = new Command("set-password", "Update the password for a machine user.") { remote, user, password, generate, passwordStdin };
+        var format = OutputOption();
+        var setPassword = new Command("set-password", "Update the password for a machine user.") { remote, user, password, generate, passwordStdin, format };
         setPassword.Validators.Add(result =>
         {
             var sources = (result.GetValue(password) is not null ? 1 : 0) + (result.GetValue(generate) ? 1 : 0) + (result.GetValue(passwordStdin) ? 1 : 0);
@@ -187,6 +216,13 @@ public static class Commands
                 : result.GetValue(password)!;
             using var client = new PortalClient(store, result.GetValue(remote)!);
             await client.SendAsync(HttpMethod.Put, $"/machineUsers/{Uri.EscapeDataString(result.GetValue(user)!)}/password", new { password = value }, cancellationToken);
+            if (result.GetValue(format) == "json")
+            {
+                var answer = new JsonObject { ["user"] = result.GetValue(user) };
+                if (result.GetValue(generate)) answer["password"] = value; // generated: shown once
+                output.WriteLine(answer.ToJsonString(Indented));
+                return ExitCodes.Ok;
+            }
             output.WriteLine($"Password of '{result.GetValue(user)}' set.");
             if (result.GetValue(generate))
             {

@@ -13,7 +13,7 @@ namespace Unify;
 public static class CredentialCommands
 {
     private const string ValueWarning = "IMPORTANT: The value, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static JsonSerializerOptions Indented => Commands.Indented;
 
     public static Command Build(RemoteStore store, TextWriter output, TextReader input)
     {
@@ -34,12 +34,7 @@ public static class CredentialCommands
 
     private static Argument<string> IdArgument() => new("id") { Description = "The entity's id, as the API writes it" };
 
-    private static Option<string> OutputOption()
-    {
-        var format = new Option<string>("--output") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
-        return format;
-    }
+    private static Option<string> OutputOption() => Commands.OutputOption();
 
     private static Option<string?> PropertyOption(string description) => new("--property") { Description = description };
 

@@ -20,8 +20,8 @@ public static class CredentialEntityEndpoints
         foreach (var resource in EntityCatalog.Resources)
         {
             var group = api.MapGroup("/" + resource.Name).WithTags(resource.PluralTitle);
-            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? type, string? search) =>
-                    ListAsync(http, connectors, resource, offset, limit, type, search))
+            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? after, string? type, string? search) =>
+                    ListAsync(http, connectors, resource, offset, limit, after, type, search))
                 .RequirePermission(Permission.ReadCredentials)
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
             group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
@@ -40,15 +40,17 @@ public static class CredentialEntityEndpoints
     }
 
     private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(
-        HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? type, string? search)
+        HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? after, string? type, string? search)
     {
-        if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
+        if (ApiPaging.Check(offset, limit, after, c => ConnectorCredentials.IsCursorOf(resource, c), out var cursor) is { } problem) return problem;
         if (!string.IsNullOrEmpty(type) && resource.FindType(type) is null)
         {
             return ApiProblems.BadRequest($"'{type}' is not a type of {resource.Name}. Types: {string.Join(", ", resource.Types.Select(t => t.Name))}.");
         }
-        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, limit ?? ConnectorCredentials.DefaultPageSize, http.RequestAborted);
+        var pageSize = limit ?? ConnectorCredentials.DefaultPageSize;
+        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, http.RequestAborted, cursor);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ApiPaging.LinkNext(http, page.Next, pageSize);
         return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));
     }
 

@@ -48,7 +48,7 @@ public static class CredentialEntityEndpoints
             return ApiProblems.BadRequest($"'{type}' is not a type of {resource.Name}. Types: {string.Join(", ", resource.Types.Select(t => t.Name))}.");
         }
         var pageSize = limit ?? ConnectorCredentials.DefaultPageSize;
-        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, http.RequestAborted, cursor);
+        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, cursor, http.RequestAborted);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         ApiPaging.LinkNext(http, page.Next, pageSize);
         return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));

@@ -183,7 +183,7 @@ public sealed class DemoData(
         // any rotation. Nobody knows them: a vault rotates them (PATCH) before it can verify them.
         foreach (var resource in EntityCatalog.Resources)
         {
-            var page = await connectors.ListAsync(resource, null, null, 0, ConnectorCredentials.MaxPageSize, cancellationToken);
+            var page = await connectors.ListAsync(resource, null, null, 0, ConnectorCredentials.MaxPageSize, cancellationToken: cancellationToken);
             foreach (var entity in page.Items)
             {
                 var secrets = entity.Type.Secrets.ToDictionary(s => s.Name, s => (JsonNode?)JsonValue.Create(PasswordGenerator.Generate()));

@@ -58,8 +58,8 @@ public sealed class ConnectorCredentials(
     /// the key, so as cheap at any depth as the first page). An <paramref name="after"/> that is not this resource's
     /// cursor is invalid; the endpoint turns that into a 400 before calling, see <see cref="IsCursorOf"/>.
     /// </summary>
-    public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, CancellationToken cancellationToken = default,
-        ListCursor? after = null)
+    public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, ListCursor? after = null,
+        CancellationToken cancellationToken = default)
     {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, MaxPageSize);

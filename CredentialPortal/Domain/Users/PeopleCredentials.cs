@@ -142,6 +142,9 @@ public sealed class PeopleCredentials(
     {
         var id = Identifiers.ParseNumber(cursor.Id)!.Value;
         var value = cursor.Value ?? "";
+        // string.Compare here is translated to the SQL comparison of the column (its collation, as ORDER BY uses): an
+        // ordinal comparison would not be translated, and would not match the order the rows are sorted in.
+#pragma warning disable CA1309
         return (filter.SortBy, filter.Descending) switch
         {
             ("loginName", false) => query.Where(u => string.Compare(u.NormalizedUserName, value) > 0 || (u.NormalizedUserName == value && u.Id > id)),
@@ -151,6 +154,7 @@ public sealed class PeopleCredentials(
             (_, true) => query.Where(u => u.Id < id),
             _ => query.Where(u => u.Id > id),
         };
+#pragma warning restore CA1309
     }
 
     private static IQueryable<PortalUser> Sorted(IQueryable<PortalUser> query, UserQuery filter) => (filter.SortBy, filter.Descending) switch

@@ -132,6 +132,7 @@ public static class PortalHost
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
+            StaticWebAssetsCheck.WarnIfMissing(app.Environment, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StaticWebAssetsCheck)));
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }

@@ -98,7 +98,9 @@ public static class PortalHost
             o.LogoutPath = AccountPaths.Logout;
             o.AccessDeniedPath = AccountPaths.AccessDenied;
         });
-        services.AddAuthorizationBuilder().AddPortalPolicies();
+        services.AddAuthorizationBuilder().AddPermissionPolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, PermissionHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
 
         // REST API v1: bearer tokens, problem details, rate limits.
         services.AddCredentialApi();
@@ -153,6 +155,7 @@ public static class PortalHost
             portal => portal.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseRouting(); // explicitly here: after the path fix and the status pages, so both see routing run afresh
         app.UseAuthentication();
+        app.UseCurrentApiAccount(apiBasePath);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

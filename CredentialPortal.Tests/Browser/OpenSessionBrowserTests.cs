@@ -80,7 +80,7 @@ public class OpenSessionBrowserTests(OpenSessionBrowserTests.Portal browser) : I
         Assert.Equal(HttpStatusCode.OK, (await helpdeskApi.GetAsync("users?limit=1")).StatusCode);
 
         var people = services.GetRequiredService<PeopleCredentials>();
-        var admin = new Actor(adminId, "admin", Door.UI);
+        var admin = new Actor(adminId, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
         Assert.True((await people.SetRolesAsync(admin, helpdeskId, [])).Succeeded);
         Assert.True((await people.SetEnabledAsync(admin, auditorId, false)).Succeeded);
 

@@ -103,7 +103,7 @@ public class ConnectorCredentialsTests : IClassFixture<ConnectorCredentialsTests
 
         var second = await host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.StorageTargets, "14",
             DomainHost.Patch("""{ "domain": "CORP3" }"""), current.Version);
-        Assert.Equal(DomainStatus.Conflict, second.Status);
+        Assert.Equal(DomainStatus.PreconditionFailed, second.Status);
         Assert.Equal("CORP2", (await host.Connectors.GetAsync(EntityCatalog.StorageTargets, "14"))!["domain"]);
     }
 

@@ -31,7 +31,7 @@ public sealed class DomainHost : IDisposable
     public VerificationLockout Lockout => Services.GetRequiredService<VerificationLockout>();
     public AuditTrail Audit => Services.GetRequiredService<AuditTrail>();
 
-    public static Actor Vault { get; } = new(4242, "vault", Door.API, "10.1.2.3", "corr-1");
+    public static Actor Vault { get; } = new(4242, "vault", Door.API, "10.1.2.3", "corr-1") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Integrator] };
 
     public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 

@@ -13,7 +13,7 @@ public class SecuritySettingsTests
     {
         using var host = new DomainHost();
         var store = host.Services.GetRequiredService<SecuritySettingsStore>();
-        var admin = new Actor(1, "admin", Door.UI, "127.0.0.1");
+        var admin = new Actor(1, "admin", Door.UI, "127.0.0.1") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
         var settings = await store.GetAsync();
         Assert.Equal(12, settings.PasswordMinLength);
         Assert.Equal(5, settings.PasswordHistory);
@@ -34,7 +34,7 @@ public class SecuritySettingsTests
         var refused = await host.People.SetPasswordAsync(DomainHost.Vault, 16, "new plain password");
         Assert.Contains("password.too_short", refused.Errors!.Codes);
         Assert.Contains("password.too_few_character_classes", refused.Errors.Codes);
-        Assert.Equal(DomainStatus.Conflict, (await store.UpdateAsync(admin, settings)).Status);
+        Assert.Equal(DomainStatus.PreconditionFailed, (await store.UpdateAsync(admin, settings)).Status);
 
         await using var db = host.CreateDbContext();
         Assert.Equal(20, (await db.SecuritySettings.SingleAsync()).PasswordMinLength);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Authentication;
@@ -10,7 +11,7 @@ namespace CredentialPortal.Api;
 
 /// <summary>
 /// Bearer tokens for the API with ASP.NET Core's built-in handler. Tokens are Data Protection payloads, so they survive
-/// a restart (the key ring lives in the data directory). The portal's cookie is a different scheme and never opens
+/// a restart (the key ring lives in the database, sealed with the master key). The portal's cookie is a different scheme and never opens
 /// the API; API tokens are never accepted by the portal.
 /// </summary>
 public static class ApiAuthentication
@@ -31,35 +32,41 @@ public static class ApiAuthentication
     }
 
     /// <summary>
-    /// Runs on every API request after authentication: the token's account must still exist, be enabled and carry the
-    /// same security stamp (a password change or disabling revokes tokens at once), and a caller locked out by
-    /// failed verifications is refused. Both checks are served from memory.
+    /// Runs on every API request between authentication and authorization: the token's account must still exist, be
+    /// enabled and carry the same security stamp (a password change or disabling revokes tokens at once), and a caller
+    /// locked out by failed verifications is refused. The account's current roles are what the permission policies then
+    /// decide with (<see cref="CurrentRoles"/>). Both checks are served from memory.
     /// </summary>
-    public static async ValueTask<object?> RequireCurrentAccount(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var principal = http.User;
-        if (principal.Identity?.IsAuthenticated != true)
+    public static IApplicationBuilder UseCurrentApiAccount(this IApplicationBuilder app, string basePath) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(basePath), api => api.Use(async (http, next) =>
         {
-            return await next(context);
-        }
-        var stamps = http.RequestServices.GetRequiredService<AccountStamps>();
-        var identityOptions = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
-        if (!int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
-            || await stamps.GetAsync(userId, http.RequestAborted) is not { Enabled: true } current
-            || current.SecurityStamp != principal.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return ApiProblems.Unauthorized("The access token is no longer valid (the account changed or was disabled). Request a new one.");
-        }
-        ApiCaller.SetCurrentRoles(http, current.Roles);
-        var lockout = http.RequestServices.GetRequiredService<VerificationLockout>();
-        if (lockout.IsLockedOut(ApiCaller.Actor(http).Key, out var until))
-        {
-            return ApiProblems.LockedOut(until, http.RequestServices.GetRequiredService<TimeProvider>(), http);
-        }
-        return await next(context);
-    }
+            var authenticated = await http.AuthenticateAsync(Scheme);
+            if (!authenticated.Succeeded)
+            {
+                await next(http);
+                return;
+            }
+            var principal = authenticated.Principal;
+            var stamps = http.RequestServices.GetRequiredService<AccountStamps>();
+            var identityOptions = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            if (!int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+                || await stamps.GetAsync(userId, http.RequestAborted) is not { Enabled: true } current
+                || current.SecurityStamp != principal.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType))
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                await ApiProblems.Unauthorized("The access token is no longer valid (the account changed or was disabled). Request a new one.").ExecuteAsync(http);
+                return;
+            }
+            http.User = principal;
+            CurrentRoles.Set(http, current.Roles);
+            var lockout = http.RequestServices.GetRequiredService<VerificationLockout>();
+            if (lockout.IsLockedOut(ApiCaller.Actor(http).Key, out var until))
+            {
+                await ApiProblems.LockedOut(until, http.RequestServices.GetRequiredService<TimeProvider>(), http).ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        }));
 
     /// <summary>Issues an access token and a refresh token for an authenticated principal.</summary>
     internal static TokenResponse Issue(HttpContext http, ClaimsPrincipal principal)

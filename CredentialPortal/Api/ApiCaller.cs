@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 
 namespace CredentialPortal.Api;
@@ -14,14 +15,12 @@ public static class ApiCaller
         var user = http.User;
         var id = int.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : (int?)null;
         var door = string.Equals(http.Request.Headers[ClientHeader], "unify", StringComparison.OrdinalIgnoreCase) ? Door.CLI : Door.API;
-        return new Actor(id, user.Identity?.Name ?? "anonymous", door, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
+        return new Actor(id, user.Identity?.Name ?? "anonymous", door, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier)
+        {
+            Roles = Roles(http),
+        };
     }
 
-    private const string CurrentRolesKey = "CredentialPortal.CurrentRoles";
-
     /// <summary>The caller's roles as they are now (set by the account check), not as they were when the token was issued.</summary>
-    public static IReadOnlyList<string> Roles(HttpContext http) =>
-        http.Items[CurrentRolesKey] as IReadOnlyList<string> ?? [];
-
-    internal static void SetCurrentRoles(HttpContext http, IReadOnlyList<string> roles) => http.Items[CurrentRolesKey] = roles;
+    public static IReadOnlyList<string> Roles(HttpContext http) => CurrentRoles.Of(http) ?? [];
 }

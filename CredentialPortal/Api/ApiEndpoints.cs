@@ -20,6 +20,8 @@ public static class ApiEndpoints
         {
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            // Every problem carries a stable code; those written without one (the platform's own) get the status's.
+            c.ProblemDetails.Extensions.TryAdd("code", ApiProblems.Codes.ForStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode));
         });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
         services.AddApiAuthentication();
@@ -109,9 +111,10 @@ public static class ApiEndpoints
             .DisableAntiforgery();
         api.MapTokenEndpoints();
 
+        // Every endpoint below declares its permission too (ApiPermissionMetadata.RequirePermission); a test walks the
+        // route table for endpoints that do not.
         var secured = api.MapGroup("")
-            .RequireAuthorization(ApiAuthentication.Policy)
-            .AddEndpointFilter(ApiAuthentication.RequireCurrentAccount);
+            .RequireAuthorization(ApiAuthentication.Policy);
         secured.MapUserEndpoints();
         secured.MapCredentialEntityEndpoints();
         secured.MapMachineUserEndpoints();

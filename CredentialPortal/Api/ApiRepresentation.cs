@@ -1,3 +1,5 @@
+using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.Organisations;
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Users;
@@ -9,8 +11,16 @@ public static class ApiRepresentation
 {
     public static JsonObject Of(EntitySnapshot entity)
     {
+        var json = Of(entity.Values);
+        json["type"] = entity.Type.Name;
+        return json;
+    }
+
+    /// <summary>Catalog-ordered public values as a JSON object: one conversion for every described thing.</summary>
+    public static JsonObject Of(IEnumerable<KeyValuePair<PropertyDescriptor, object?>> values)
+    {
         var json = new JsonObject();
-        foreach (var (property, value) in entity.Values)
+        foreach (var (property, value) in values)
         {
             json[property.Name] = value switch
             {
@@ -20,7 +30,6 @@ public static class ApiRepresentation
                 _ => JsonValue.Create(value),
             };
         }
-        json["type"] = entity.Type.Name;
         return json;
     }
 
@@ -30,14 +39,7 @@ public static class ApiRepresentation
     public static byte[] Utf8Of(EntitySnapshot entity) =>
         Serialised.GetValue(entity, e => System.Text.Encoding.UTF8.GetBytes(Of(e).ToJsonString()));
 
-    public static JsonObject Of(UserSnapshot user) => new()
-    {
-        ["id"] = user.Id,
-        ["loginName"] = user.LoginName,
-        ["displayName"] = user.DisplayName,
-        ["email"] = user.Email,
-        ["enabled"] = user.Enabled,
-        ["source"] = user.Source,
-        ["lastPasswordChange"] = user.LastPasswordChange,
-    };
+    public static JsonObject Of(UserSnapshot user) => Of(AccountCatalog.Users.ValuesOf(user));
+
+    public static JsonObject Of(OrgUserRow row) => Of(AccountCatalog.MachineUsers.ValuesOf(row));
 }

@@ -22,14 +22,18 @@ public static class CredentialEntityEndpoints
             var group = api.MapGroup("/" + resource.Name).WithTags(resource.PluralTitle);
             group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? type, string? search) =>
                     ListAsync(http, connectors, resource, offset, limit, type, search))
+                .RequirePermission(Permission.ReadCredentials)
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
             group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
+                .RequirePermission(Permission.ReadCredentials)
                 .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
             group.MapPatch("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => PatchAsync(http, connectors, resource, id))
+                .RequirePermission(Permission.ChangeCredentials)
                 .WithSummary("Change the sent properties (secrets included), all or nothing.");
             group.MapPost("/{id}/password/verify", (HttpContext http, ConnectorCredentials connectors, TimeProvider clock, string id) =>
                     VerifyAsync(http, connectors, clock, resource, id))
                 .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
+                .RequirePermission(Permission.VerifyCredentials)
                 .WithSummary("Check a plain value against a stored secret: true or false.");
         }
         return api;
@@ -38,7 +42,6 @@ public static class CredentialEntityEndpoints
     private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(
         HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? type, string? search)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
         if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
         if (!string.IsNullOrEmpty(type) && resource.FindType(type) is null)
         {
@@ -51,7 +54,6 @@ public static class CredentialEntityEndpoints
 
     private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
         var entity = await connectors.GetAsync(resource, id, http.RequestAborted);
         if (entity is null) return ApiProblems.NotFound($"{resource.Title} '{id}'");
         http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -61,7 +63,6 @@ public static class CredentialEntityEndpoints
 
     private static async Task<IResult> PatchAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeConnectors) is { } denied) return denied;
         int? expected = null;
         if (ApiBody.IfMatch(http.Request) is { } tag)
         {
@@ -72,18 +73,11 @@ public static class CredentialEntityEndpoints
         if (body.Problem is not null) return body.Problem;
 
         var result = await connectors.PatchAsync(ApiCaller.Actor(http), resource, id, body.Value!.ToDictionary(p => p.Key, p => p.Value), expected, http.RequestAborted);
-        return result.Status switch
-        {
-            DomainStatus.Ok => WithETag(http, result.Value!),
-            DomainStatus.NotFound => ApiProblems.NotFound($"{resource.Title} '{id}'"),
-            DomainStatus.Conflict => ApiProblems.PreconditionFailed(result.Message!),
-            _ => ApiProblems.Invalid(result.Errors!),
-        };
+        return result.Succeeded ? WithETag(http, result.Value!) : ApiProblems.For(result);
     }
 
     private static async Task<IResult> VerifyAsync(HttpContext http, ConnectorCredentials connectors, TimeProvider clock, EntityResource resource, string id)
     {
-        if (Deny(http, ApiPermissions.Operation.VerifyConnectors) is { } denied) return denied;
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return body.Problem;
         var errors = new DomainErrors();
@@ -98,14 +92,10 @@ public static class CredentialEntityEndpoints
         if (errors.Any) return ApiProblems.Invalid(errors);
 
         var result = await connectors.VerifyAsync(ApiCaller.Actor(http), resource, id, property!, value!, http.RequestAborted);
-        return result.Status switch
-        {
-            DomainStatus.NotFound => ApiProblems.NotFound($"{resource.Title} '{id}'"),
-            DomainStatus.Invalid => ApiProblems.Invalid(result.Errors!),
-            _ => result.Value!.Result == VerificationResult.Refused
-                ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
-                : TypedResults.Ok(result.Value.Matches),
-        };
+        if (!result.Succeeded) return ApiProblems.For(result);
+        return result.Value!.Result == VerificationResult.Refused
+            ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
+            : TypedResults.Ok(result.Value.Matches);
     }
 
     private static Ok<JsonObject> WithETag(HttpContext http, EntitySnapshot entity)
@@ -113,9 +103,4 @@ public static class CredentialEntityEndpoints
         http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return TypedResults.Ok(ApiRepresentation.Of(entity));
     }
-
-    internal static ProblemHttpResult? Deny(HttpContext http, ApiPermissions.Operation operation) =>
-        ApiPermissions.Allows(operation, ApiCaller.Roles(http))
-            ? null
-            : ApiProblems.Forbidden("Your role does not allow this operation.");
 }

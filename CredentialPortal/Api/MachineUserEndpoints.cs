@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,46 +17,36 @@ public static class MachineUserEndpoints
     public static RouteGroupBuilder MapMachineUserEndpoints(this RouteGroupBuilder api)
     {
         var orgs = api.MapGroup("/orgs").WithTags("Organisations");
-        orgs.MapGet("/{org}/users", ListAsync).WithSummary("The organisation's users, people and machines, with their org role.");
+        orgs.MapGet("/{org}/users", ListAsync).RequirePermission(Permission.ReadOrganisation).WithSummary("The organisation's users, people and machines, with their org role.");
         orgs.MapPost("/{org}/machineUsers", AddAsync)
+            .RequirePermission(Permission.ManageMachineUsers)
             .WithSummary("Add a machine user. The password is returned only when the server generated it, in this one response.");
 
         api.MapGroup("/machineUsers").WithTags("Machine users")
             .MapPut("/{user}/password", SetPasswordAsync)
+            .RequirePermission(Permission.ManageMachineUsers)
             .WithSummary("Set a machine user's password (by account id or name). 204 on success.");
         return api;
     }
 
-    private static JsonObject Row(OrgUserRow row) => new()
-    {
-        ["id"] = row.Id,
-        ["name"] = row.Name,
-        ["email"] = row.Email ?? "",
-        ["created"] = row.Created,
-        ["status"] = row.Status,
-        ["role"] = row.Role,
-    };
+    private static JsonObject Row(OrgUserRow row) => ApiRepresentation.Of(row);
 
     private static async Task<IResult> ListAsync(HttpContext http, MachineUserAccounts machines, string org)
     {
         if (!Identifiers.TryParseNumber(org, out var orgId)) return ApiProblems.NotFound($"Organisation '{org}'");
-        var caller = ApiCaller.Actor(http);
-        if (!await machines.MayAccessOrgAsync(caller.UserId, ApiCaller.Roles(http), orgId, manage: false, http.RequestAborted))
-        {
-            return ApiProblems.Forbidden("You are not a member of this organisation.");
-        }
-        var result = await machines.ListOrgUsersAsync(orgId, http.RequestAborted);
+        var result = await machines.ListOrgUsersAsync(ApiCaller.Actor(http), orgId, http.RequestAborted);
         return result.Succeeded
             ? TypedResults.Ok(new JsonArray(result.Value!.Select(r => (JsonNode)Row(r)).ToArray()))
-            : ApiProblems.NotFound($"Organisation {orgId}");
+            : ApiProblems.For(result);
     }
 
     private static async Task<IResult> AddAsync(HttpContext http, MachineUserAccounts machines, string org)
     {
         if (!Identifiers.TryParseNumber(org, out var orgId)) return ApiProblems.NotFound($"Organisation '{org}'");
         var caller = ApiCaller.Actor(http);
-        if (!await machines.MayAccessOrgAsync(caller.UserId, ApiCaller.Roles(http), orgId, manage: true, http.RequestAborted))
+        if (!await machines.MayAsync(caller, Permission.ManageMachineUsers, orgId, http.RequestAborted))
         {
+            // Refused before the body is read, so a refusal does not depend on what was sent.
             return ApiProblems.Forbidden("Only administrators and the organisation's Admin members add machine users.");
         }
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
@@ -77,7 +69,8 @@ public static class MachineUserEndpoints
             case JsonValue v when v.TryGetValue<string>(out var text) && int.TryParse(text, out var parsed): accountId = parsed; break;
             default: errors.Add("accountId", "'accountId' must be a whole number.", "wrong_type"); break;
         }
-        foreach (var unknown in body.Value.Select(p => p.Key).Except(["name", "accountId", "password", "role"]))
+        var allowed = AccountCatalog.NewMachineUser;
+        foreach (var unknown in body.Value.Select(p => p.Key).Where(k => allowed.FindProperty(k) is null && allowed.FindSecret(k) is null))
         {
             errors.Add(unknown, $"'{unknown}' is not a property of a machine user.", "unknown_property");
         }
@@ -87,49 +80,22 @@ public static class MachineUserEndpoints
         if (errors.Any) return ApiProblems.Invalid(errors);
 
         var result = await machines.AddAsync(caller, orgId, name, accountId, password, role, http.RequestAborted);
-        switch (result.Status)
-        {
-            case DomainStatus.Ok:
-                var json = Row(result.Value!.User);
-                if (result.Value.GeneratedPassword is { } generated) json["password"] = generated;
-                http.Response.Headers.CacheControl = "no-store"; // the generated password must not be cached anywhere
-                return TypedResults.Created($"{http.Request.PathBase}{ApiEndpoints.BasePathOf(http)}/machineUsers/{result.Value.User.Id}", json);
-            case DomainStatus.NotFound:
-                return ApiProblems.NotFound($"Organisation {orgId}");
-            case DomainStatus.Duplicate:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Message);
-            default:
-                return ApiProblems.Invalid(result.Errors!);
-        }
+        if (!result.Succeeded) return ApiProblems.For(result);
+        var json = Row(result.Value!.User);
+        if (result.Value.GeneratedPassword is { } generated) json[AccountCatalog.Password] = generated;
+        http.Response.Headers.CacheControl = "no-store"; // the generated password must not be cached anywhere
+        return TypedResults.Created($"{http.Request.PathBase}{ApiEndpoints.BasePathOf(http)}/machineUsers/{result.Value.User.Id}", json);
     }
 
-    private static async Task<IResult> SetPasswordAsync(HttpContext http, MachineUserAccounts machines, PeopleCredentials people, string user)
+    private static async Task<IResult> SetPasswordAsync(HttpContext http, MachineUserAccounts machines, string user)
     {
-        var target = await machines.FindAsync(user, http.RequestAborted);
-        if (target is null) return ApiProblems.NotFound($"Machine user '{user}'");
-        var caller = ApiCaller.Actor(http);
-        var allowed = caller.UserId == target.Id; // a machine user rotates its own password
-        foreach (var orgId in allowed ? [] : await machines.OrgsOfAsync(target.Id, http.RequestAborted))
-        {
-            if (await machines.MayAccessOrgAsync(caller.UserId, ApiCaller.Roles(http), orgId, manage: true, http.RequestAborted)) { allowed = true; break; }
-        }
-        // Organisation 0 does not exist: this asks only whether the caller's portal role manages every organisation.
-        if (!allowed && !(await machines.MayAccessOrgAsync(caller.UserId, ApiCaller.Roles(http), 0, manage: true, http.RequestAborted)))
-        {
-            return ApiProblems.Forbidden("You may set the password of your own account or of machine users in organisations you administer.");
-        }
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return body.Problem;
-        if (body.Value!["password"] is not JsonValue v || !v.TryGetValue<string>(out var password) || password.Length == 0)
+        if (body.Value![AccountCatalog.Password] is not JsonValue v || !v.TryGetValue<string>(out var password) || password.Length == 0)
         {
-            return ApiProblems.Invalid(new DomainErrors().Add("password", "Send the new password as {\"password\": \"…\"}.", "required"));
+            return ApiProblems.Invalid(new DomainErrors().Add(AccountCatalog.Password, "Send the new password as {\"password\": \"…\"}.", "required"));
         }
-        var result = await people.SetPasswordAsync(caller, target.Id, password, http.RequestAborted);
-        return result.Status switch
-        {
-            DomainStatus.Ok => TypedResults.NoContent(),
-            DomainStatus.NotFound => ApiProblems.NotFound($"Machine user '{user}'"),
-            _ => ApiProblems.Invalid(result.Errors ?? new DomainErrors().Add("password", result.Message ?? "Refused.")),
-        };
+        var result = await machines.SetPasswordAsync(ApiCaller.Actor(http), user, password, http.RequestAborted);
+        return result.Succeeded ? TypedResults.NoContent() : ApiProblems.For(result);
     }
 }

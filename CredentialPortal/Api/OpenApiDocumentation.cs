@@ -73,19 +73,25 @@ public static class OpenApiDocumentation
 
     private static OpenApiSchema UserSchema()
     {
-        var schema = new OpenApiSchema { Type = JsonSchemaType.Object, Title = "User", Properties = new Dictionary<string, IOpenApiSchema>() };
-        foreach (var name in PeopleCredentials.PublicProperties)
+        var users = AccountCatalog.Users;
+        var schema = new OpenApiSchema { Type = JsonSchemaType.Object, Title = users.Title, Properties = new Dictionary<string, IOpenApiSchema>() };
+        foreach (var property in users.Properties)
         {
-            schema.Properties[name] = new OpenApiSchema
+            schema.Properties[property.Name] = new OpenApiSchema
             {
-                Type = name is "id" ? JsonSchemaType.Integer : name is "enabled" ? JsonSchemaType.Boolean : JsonSchemaType.String,
-                ReadOnly = !PeopleCredentials.UpdatableProperties.Contains(name),
+                Type = JsonType(property.Kind),
+                Format = property.Kind == ValueKind.Timestamp ? "date-time" : null,
+                Description = property.Help ?? property.Label,
+                ReadOnly = !property.Updatable,
             };
         }
-        schema.Properties[PeopleCredentials.PasswordProperty] = new OpenApiSchema
+        foreach (var secret in users.Secrets)
         {
-            Type = JsonSchemaType.String, WriteOnly = true, Description = "Local users only; must satisfy the password policy.",
-        };
+            schema.Properties[secret.Name] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, WriteOnly = true, Description = $"{secret.Label} (secret: write-only). Local users only; must satisfy the password policy.",
+            };
+        }
         return schema;
     }
 

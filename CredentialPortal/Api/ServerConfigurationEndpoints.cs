@@ -15,28 +15,28 @@ public static class ServerConfigurationEndpoints
     public static RouteGroupBuilder MapServerConfigurationEndpoints(this RouteGroupBuilder api)
     {
         var servers = api.MapGroup("/servers").WithTags("Server configuration");
-        servers.MapGet("/", ListServersAsync);
-        servers.MapGet("/{name}", GetServerAsync);
-        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath));
-        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false));
-        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true));
-        servers.MapGet("/{name}/configurationDifferences", DifferencesAsync);
-        servers.MapPost("/{name}/configurationDifferences/resolve", ResolveAsync);
-        servers.MapGet("/{name}/configurationTasks", TasksAsync);
-        servers.MapPost("/{name}/configurationTasks", ApplyAsync).WithSummary("Apply all pending tasks: release them to the server's agent.");
-        servers.MapPut("/{name}/agent/registry", ReportAsync).WithSummary("Agent: report the registry's current values and the agent's public key.");
-        servers.MapGet("/{name}/agent/tasks", AgentTasksAsync).WithSummary("Agent: the released tasks; secret values sealed for the agent's key.");
-        servers.MapPost("/{name}/agent/tasks/{taskId}", CompleteAsync).WithSummary("Agent: report a task's outcome.");
+        servers.MapGet("/", ListServersAsync).RequirePermission(Permission.ReadServers);
+        servers.MapGet("/{name}", GetServerAsync).RequirePermission(Permission.ReadServers);
+        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath)).RequirePermission(Permission.ReadServers);
+        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false)).RequirePermission(Permission.ChangeServers);
+        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true)).RequirePermission(Permission.ChangeServers);
+        servers.MapGet("/{name}/configurationDifferences", DifferencesAsync).RequirePermission(Permission.ReadServers);
+        servers.MapPost("/{name}/configurationDifferences/resolve", ResolveAsync).RequirePermission(Permission.ChangeServers);
+        servers.MapGet("/{name}/configurationTasks", TasksAsync).RequirePermission(Permission.ReadServers);
+        servers.MapPost("/{name}/configurationTasks", ApplyAsync).RequirePermission(Permission.ChangeServers).WithSummary("Apply all pending tasks: release them to the server's agent.");
+        servers.MapPut("/{name}/agent/registry", ReportAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: report the registry's current values and the agent's public key.");
+        servers.MapGet("/{name}/agent/tasks", AgentTasksAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: the released tasks; secret values sealed for the agent's key.");
+        servers.MapPost("/{name}/agent/tasks/{taskId}", CompleteAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: report a task's outcome.");
 
         var profiles = api.MapGroup("/configurationProfiles").WithTags("Server configuration");
         profiles.MapGet("/", async (HttpContext http, ConfigurationStore store) =>
-            Deny(http, ApiPermissions.Operation.ReadServers) ?? (IResult)TypedResults.Ok((await store.ListProfilesAsync(http.RequestAborted)).Select(p => new { p.Id, p.Name, p.Role })));
-        profiles.MapGet("/{id}/configuration", ProfileValuesAsync);
-        profiles.MapPut("/{id}/configuration", SetProfileValueAsync).WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
+                TypedResults.Ok((await store.ListProfilesAsync(http.RequestAborted)).Select(p => new { p.Id, p.Name, p.Role })))
+            .RequirePermission(Permission.ReadServers);
+        profiles.MapGet("/{id}/configuration", ProfileValuesAsync).RequirePermission(Permission.ReadServers);
+        profiles.MapPut("/{id}/configuration", SetProfileValueAsync).RequirePermission(Permission.ChangeServers).WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
         return api;
     }
 
-    private static IResult? Deny(HttpContext http, ApiPermissions.Operation operation) => CredentialEntityEndpoints.Deny(http, operation);
 
     private static object Json(ServerState s) => new
     {
@@ -46,29 +46,19 @@ public static class ServerConfigurationEndpoints
 
     private static object Json(SettingValue v) => new { path = v.Path, type = v.Type.ToString().ToLowerInvariant(), value = v.Value, isSet = v.IsSet, changedAt = v.ChangedAt, source = v.Source };
 
-    private static IResult Failure<T>(DomainResult<T> result) => result.Status switch
-    {
-        DomainStatus.NotFound => ApiProblems.NotFound(result.Message?.TrimEnd('.').Replace(" does not exist", "") ?? "It"),
-        DomainStatus.Invalid => ApiProblems.Invalid(result.Errors!),
-        _ when result.Message?.StartsWith(ConfigurationStore.PrerequisiteNotMet, StringComparison.Ordinal) == true =>
-            TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Prerequisite not met", detail: result.Message,
-                extensions: new Dictionary<string, object?> { ["code"] = ConfigurationStore.PrerequisiteNotMet }),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Message),
-    };
+    private static IResult Failure<T>(DomainResult<T> result) => ApiProblems.For(result);
 
     private static async Task<IResult> ListServersAsync(HttpContext http, ConfigurationStore store) =>
-        Deny(http, ApiPermissions.Operation.ReadServers) ?? TypedResults.Ok((await store.ListServersAsync(http.RequestAborted)).Select(Json));
+        TypedResults.Ok((await store.ListServersAsync(http.RequestAborted)).Select(Json));
 
     private static async Task<IResult> GetServerAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
         var state = await store.GetServerStateAsync(name, http.RequestAborted);
         return state is null ? ApiProblems.NotFound($"Server '{name}'") : TypedResults.Ok(Json(state));
     }
 
     private static async Task<IResult> ProfileValuesAsync(HttpContext http, ConfigurationStore store, string id, string? settingPath)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
         if (Identifiers.ParseNumber(id) is not { } profileId || (await store.ListProfilesAsync(http.RequestAborted)).All(p => p.Id != profileId))
         {
             return ApiProblems.NotFound($"Configuration profile '{id}'");
@@ -78,7 +68,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> ServerValuesAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
         var server = await store.FindServerAsync(name, http.RequestAborted);
         if (server is null) return ApiProblems.NotFound($"Server '{name}'");
         return Values(await store.ValuesAsync(null, server.Id, http.RequestAborted), settingPath);
@@ -93,7 +82,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> SetProfileValueAsync(HttpContext http, ConfigurationStore store, string id, string? settingPath)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
         if (Identifiers.ParseNumber(id) is not { } profileId) return ApiProblems.NotFound($"Configuration profile '{id}'");
         if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
         var body = await ApiBody.ReadJsonAsync(http);
@@ -104,7 +92,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> SetServerValueAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath, bool remove)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
         if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
         JsonNode? value = null;
         if (!remove)
@@ -119,7 +106,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> DifferencesAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
         var result = await store.DifferencesAsync(name, http.RequestAborted);
         return result.Succeeded
             ? TypedResults.Ok(result.Value!.Select(d => new { path = d.Path, valueRegistry = d.ValueRegistry, valueDb = d.ValueDb, serverCustom = d.ServerCustom }))
@@ -128,7 +114,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> ResolveAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
         var body = await ApiBody.ReadJsonAsync(http);
         if (body.Problem is not null) return body.Problem;
         var choices = new List<(string, bool)>();
@@ -148,7 +133,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> TasksAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ReadServers) is { } denied) return denied;
         var result = await store.TasksAsync(name, http.RequestAborted);
         return result.Succeeded
             ? TypedResults.Ok(result.Value!.Select(t => new
@@ -161,14 +145,12 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> ApplyAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
         var result = await store.ApplyAsync(ApiCaller.Actor(http), name, http.RequestAborted);
         return result.Succeeded ? TypedResults.Ok(new { applied = result.Value }) : Failure(result);
     }
 
     private static async Task<IResult> ReportAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return body.Problem;
         var key = body.Value!["publicKey"] is JsonValue k && k.TryGetValue<string>(out var keyText) ? keyText : null;
@@ -185,8 +167,7 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> AgentTasksAsync(HttpContext http, ConfigurationStore store, string name)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
-        var result = await store.AgentTasksAsync(name, http.RequestAborted);
+        var result = await store.AgentTasksAsync(ApiCaller.Actor(http), name, http.RequestAborted);
         return result.Succeeded
             ? TypedResults.Ok(result.Value!.Select(t => new { taskId = t.TaskId, actions = t.Actions.Select(a => new { path = a.Path, value = a.Value, sealedValue = a.SealedValue, services = a.Services }) }))
             : Failure(result);
@@ -194,7 +175,6 @@ public static class ServerConfigurationEndpoints
 
     private static async Task<IResult> CompleteAsync(HttpContext http, ConfigurationStore store, string name, string taskId)
     {
-        if (Deny(http, ApiPermissions.Operation.ChangeServers) is { } denied) return denied;
         if (Identifiers.ParseNumber(taskId) is not { } task) return ApiProblems.NotFound($"Configuration task '{taskId}'");
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return body.Problem;

@@ -15,6 +15,13 @@ public static class AuditActions
     public const string SignInFailed = "sign-in-failed";
     public const string SignInThrottled = "sign-in-throttled";
     public const string Verification = "verification";
+    // Server configuration
+    public const string CustomValueRemoved = "custom-value-removed";
+    public const string DifferencesResolved = "differences-resolved";
+    public const string TasksApplied = "tasks-applied";
+    public const string TaskApplied = "task-applied";
+    public const string TaskFailed = "task-failed";
+    public const string RegistryReported = "registry-reported";
 }
 
 /// <summary>

@@ -101,6 +101,26 @@ public sealed class AuditTrail(TimeProvider clock)
         head = (sequence, hash);
     }
 
+    /// <summary>
+    /// For a change that must be saved before its records can be written (a new row's id, a removal a later query must
+    /// see): <paramref name="change"/> saves and returns the records, and one transaction spans it and the records, on
+    /// every engine. An existing transaction on <paramref name="db"/> is joined instead.
+    /// </summary>
+    public async Task CommitAsync(PortalDbContext db, Func<CancellationToken, Task<IReadOnlyCollection<AuditRecord>>> change, CancellationToken cancellationToken = default)
+    {
+        var owned = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var records = await change(cancellationToken);
+            await CommitAsync(db, records, cancellationToken);
+            if (owned is not null) await owned.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (owned is not null) await owned.DisposeAsync();
+        }
+    }
+
     /// <summary>Walks the whole chain in order; reports the first record whose content, link or position is wrong.</summary>
     public async Task<ChainVerification> VerifyChainAsync(PortalDbContext db, CancellationToken cancellationToken = default)
     {

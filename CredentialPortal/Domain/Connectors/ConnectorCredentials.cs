@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Secrets;
@@ -92,15 +93,16 @@ public sealed class ConnectorCredentials(
         Actor actor, EntityResource resource, string id, IReadOnlyDictionary<string, JsonNode?> patch, int? expectedVersion,
         CancellationToken cancellationToken)
     {
-        if (!resource.TryParseId(id, out var key)) return DomainResult<EntitySnapshot>.NotFound();
+        if (actor.Refuse<EntitySnapshot>(Permission.ChangeCredentials) is { } refused) return refused;
+        if (!resource.TryParseId(id, out var key)) return DomainResult<EntitySnapshot>.NotFound($"{resource.Title} '{id}'");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // Changes to one entity queue up rather than collide (across instances too): "last write wins" needs no retry.
         await using var section = await entityChanges.EnterAsync(db, resource.Name + "/" + id, cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);
-        if (entity is null) return DomainResult<EntitySnapshot>.NotFound();
+        if (entity is null) return DomainResult<EntitySnapshot>.NotFound($"{resource.Title} '{id}'");
         if (expectedVersion is { } expected && expected != entity.Version)
         {
-            return DomainResult<EntitySnapshot>.Conflict("The entity changed since you read it. Read it again and retry.");
+            return DomainResult<EntitySnapshot>.PreconditionFailed("The entity changed since you read it. Read it again and retry.");
         }
 
         var type = EntityCatalog.TypeOf(entity);
@@ -210,7 +212,9 @@ public sealed class ConnectorCredentials(
         catch (DbUpdateConcurrencyException)
         {
             snapshots.Forget(resource, key);
-            return DomainResult<EntitySnapshot>.Conflict("The entity changed while this change was being saved. Read it again and retry.");
+            // With If-Match the caller's version is no longer current (412); without it, a collision to retry (409).
+            const string collided = "The entity changed while this change was being saved. Read it again and retry.";
+            return expectedVersion is null ? DomainResult<EntitySnapshot>.Conflict(collided) : DomainResult<EntitySnapshot>.PreconditionFailed(collided);
         }
         return DomainResult<EntitySnapshot>.Ok(await snapshots.ChangedAsync(resource, key, Snapshot(entity, stored)));
     }
@@ -222,10 +226,11 @@ public sealed class ConnectorCredentials(
     public async Task<DomainResult<VerificationOutcome>> VerifyAsync(
         Actor actor, EntityResource resource, string id, string property, string value, CancellationToken cancellationToken = default)
     {
-        if (!resource.TryParseId(id, out var key)) return DomainResult<VerificationOutcome>.NotFound();
+        if (actor.Refuse<VerificationOutcome>(Permission.VerifyCredentials) is { } refused) return refused;
+        if (!resource.TryParseId(id, out var key)) return DomainResult<VerificationOutcome>.NotFound($"{resource.Title} '{id}'");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await resource.FindAsync(db, key, cancellationToken);
-        if (entity is null) return DomainResult<VerificationOutcome>.NotFound();
+        if (entity is null) return DomainResult<VerificationOutcome>.NotFound($"{resource.Title} '{id}'");
         var type = EntityCatalog.TypeOf(entity);
         if (type.FindSecret(property ?? "") is not { } secret)
         {

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
@@ -10,8 +11,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Domain.Organisations;
 
-/// <summary>One row of an organisation's user list (the CLI's <c>org-list</c> table).</summary>
-public sealed record OrgUserRow(int Id, string Name, string? Email, DateTime Created, string Status, string Role, bool IsMachine);
+/// <summary>One row of an organisation's user list (the CLI's <c>org-list</c> table); its catalog entry is <see cref="AccountCatalog.MachineUsers"/>.</summary>
+[Secret(AccountCatalog.Password, "Password")]
+public sealed record OrgUserRow(int Id, string Name, string Email, DateTime Created, string Status, string Role)
+{
+    internal bool IsMachine { get; init; }
+}
+
+/// <summary>What adding a machine user may send (<see cref="AccountCatalog.NewMachineUser"/>): all optional.</summary>
+[Secret(AccountCatalog.Password, "Password")]
+public sealed record NewMachineUser([property: Updatable] string? Name, [property: Updatable] int? AccountId, [property: Updatable] string? Role);
 
 /// <summary>A new machine user, and its password when the server generated it (shown once, never stored in plain).</summary>
 public sealed record MachineUserCreated(OrgUserRow User, string? GeneratedPassword);
@@ -49,23 +58,30 @@ public sealed partial class MachineUserAccounts(
         return await db.Organisations.AsNoTracking().OrderBy(o => o.Id).ToListAsync(cancellationToken);
     }
 
-    /// <summary>May this caller see (<paramref name="manage"/>: change) the organisation's users?</summary>
-    public async Task<bool> MayAccessOrgAsync(int? callerId, IReadOnlyCollection<string> portalRoles, int orgId, bool manage, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Does the actor hold <paramref name="permission"/> within organisation <paramref name="orgId"/>: through its roles
+    /// everywhere, or through the table's organisation rule (<see cref="Permissions"/>: a member, an org Admin)?
+    /// </summary>
+    public async Task<bool> MayAsync(Actor actor, Permission permission, int orgId, CancellationToken cancellationToken = default)
     {
-        if (portalRoles.Contains(PortalRoles.Administrator) || portalRoles.Contains(PortalRoles.Integrator)) return true;
-        if (manage == false && portalRoles.Contains(PortalRoles.Auditor)) return true;
-        if (callerId is not { } id) return false;
+        if (actor.Allows(permission)) return true;
+        var scope = Permissions.Table[permission].OrgScope;
+        if (scope == OrgScope.None || actor.UserId is not { } id) return false;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var membership = await db.OrgMemberships.AsNoTracking().FirstOrDefaultAsync(m => m.OrgId == orgId && m.UserId == id, cancellationToken);
-        return membership is not null && (!manage || membership.Role == OrgRole.Admin);
+        return membership is not null && (scope == OrgScope.Member || membership.Role == OrgRole.Admin);
     }
 
-    public async Task<DomainResult<IReadOnlyList<OrgUserRow>>> ListOrgUsersAsync(int orgId, CancellationToken cancellationToken = default)
+    public async Task<DomainResult<IReadOnlyList<OrgUserRow>>> ListOrgUsersAsync(Actor actor, int orgId, CancellationToken cancellationToken = default)
     {
+        if (!await MayAsync(actor, Permission.ReadOrganisation, orgId, cancellationToken))
+        {
+            return DomainResult<IReadOnlyList<OrgUserRow>>.Forbidden(Permissions.RefusalMessage(Permission.ReadOrganisation));
+        }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken))
         {
-            return DomainResult<IReadOnlyList<OrgUserRow>>.NotFound($"Organisation {orgId} does not exist.");
+            return DomainResult<IReadOnlyList<OrgUserRow>>.NotFound($"Organisation {orgId}");
         }
         var rows = await (from m in db.OrgMemberships
                           join u in db.Users on m.UserId equals u.Id
@@ -73,7 +89,7 @@ public sealed partial class MachineUserAccounts(
                           orderby u.Id
                           select new { u.Id, u.UserName, u.Email, u.CreatedAt, u.Enabled, m.Role, u.IsMachine }).ToListAsync(cancellationToken);
         return DomainResult<IReadOnlyList<OrgUserRow>>.Ok(rows.Select(r =>
-            new OrgUserRow(r.Id, r.UserName!, r.IsMachine ? null : r.Email, r.CreatedAt, r.Enabled ? "active" : "disabled", r.Role.ToString(), r.IsMachine)).ToList());
+            new OrgUserRow(r.Id, r.UserName!, r.IsMachine ? "" : r.Email ?? "", r.CreatedAt, r.Enabled ? "active" : "disabled", r.Role.ToString()) { IsMachine = r.IsMachine }).ToList());
     }
 
     /// <summary>
@@ -83,6 +99,10 @@ public sealed partial class MachineUserAccounts(
     public async Task<DomainResult<MachineUserCreated>> AddAsync(
         Actor actor, int orgId, string? name, int? accountId, string? password, string? role, CancellationToken cancellationToken = default)
     {
+        if (!await MayAsync(actor, Permission.ManageMachineUsers, orgId, cancellationToken))
+        {
+            return DomainResult<MachineUserCreated>.Forbidden("Only administrators and the organisation's Admin members add machine users.");
+        }
         var errors = new DomainErrors();
         if (!TryParseRole(role, out var orgRole)) errors.Add("role", "The role must be Admin or Contributor.", "invalid_role");
         if (accountId is <= 0) errors.Add("accountId", "The account id must be a positive whole number.", "invalid_account_id");
@@ -104,18 +124,18 @@ public sealed partial class MachineUserAccounts(
         await using var section = await creation.EnterAsync(db, cancellationToken: cancellationToken);
         if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken))
         {
-            return DomainResult<MachineUserCreated>.NotFound($"Organisation {orgId} does not exist.");
+            return DomainResult<MachineUserCreated>.NotFound($"Organisation {orgId}");
         }
         var id = accountId ?? (await db.Users.MaxAsync(u => (int?)u.Id, cancellationToken) ?? 0) + 1;
         if (await db.Users.AnyAsync(u => u.Id == id, cancellationToken))
         {
-            return DomainResult<MachineUserCreated>.Duplicate($"Account id {id} is taken.");
+            return DomainResult<MachineUserCreated>.Conflict($"Account id {id} is taken.");
         }
         var loginName = name ?? DefaultNamePrefix + id;
         var normalized = normalizer.NormalizeName(loginName);
         if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
         {
-            return DomainResult<MachineUserCreated>.Duplicate($"The name '{loginName}' is taken.");
+            return DomainResult<MachineUserCreated>.Conflict($"The name '{loginName}' is taken.");
         }
         var generated = password is null ? PasswordGenerator.Generate(rules) : null;
         if (password is not null && PasswordPolicy.Check(rules, password, loginName) is { Count: > 0 } late)
@@ -134,14 +154,14 @@ public sealed partial class MachineUserAccounts(
         db.Users.Add(user);
         await people.StoreNewPasswordAsync(db, user, password ?? generated!, cancellationToken);
         db.OrgMemberships.Add(new OrgMembership { OrgId = orgId, UserId = id, Role = orgRole });
-        var record = audit.Describe(actor, AuditActions.Create, "machineUsers", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var record = audit.Describe(actor, AuditActions.Create, AccountCatalog.MachineUsers.Resource, id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["name", "org", "role", "password"],
             new Dictionary<string, (object?, object?)> { ["name"] = (null, loginName), ["org"] = (null, orgId), ["role"] = (null, orgRole.ToString()) },
             outcome: generated is null ? "password given" : "password generated");
         await audit.CommitAsync(db, [record], cancellationToken);
         await section.CommitAsync(cancellationToken);
         return DomainResult<MachineUserCreated>.Ok(new MachineUserCreated(
-            new OrgUserRow(id, loginName, null, now, "active", orgRole.ToString(), true), generated));
+            new OrgUserRow(id, loginName, "", now, "active", orgRole.ToString()) { IsMachine = true }, generated));
     }
 
     /// <summary>A machine user by account id or by name.</summary>
@@ -157,6 +177,24 @@ public sealed partial class MachineUserAccounts(
         return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUserName == normalized && u.IsMachine, cancellationToken);
     }
 
+    /// <summary>
+    /// Sets a machine user's password (by account id or name): the machine user itself, the Admin members of any of its
+    /// organisations, and roles that manage every organisation may (<see cref="Permission.ManageMachineUsers"/>).
+    /// </summary>
+    public async Task<DomainResult<UserSnapshot>> SetPasswordAsync(Actor actor, string idOrName, string password, CancellationToken cancellationToken = default)
+    {
+        var target = await FindAsync(idOrName, cancellationToken);
+        if (target is null) return DomainResult<UserSnapshot>.NotFound($"Machine user '{idOrName}'");
+        var allowed = actor.UserId == target.Id || actor.Allows(Permission.ManageMachineUsers);
+        foreach (var orgId in allowed ? [] : await OrgsOfAsync(target.Id, cancellationToken))
+        {
+            if (await MayAsync(actor, Permission.ManageMachineUsers, orgId, cancellationToken)) { allowed = true; break; }
+        }
+        if (!allowed) return DomainResult<UserSnapshot>.Forbidden(Permissions.RefusalMessage(Permission.ManageMachineUsers));
+        var result = await people.ReplacePasswordAsync(actor, target.Id, password, cancellationToken);
+        return result.Status == DomainStatus.NotFound ? DomainResult<UserSnapshot>.NotFound($"Machine user '{idOrName}'") : result;
+    }
+
     /// <summary>The organisations a user belongs to.</summary>
     public async Task<IReadOnlyList<int>> OrgsOfAsync(int userId, CancellationToken cancellationToken = default)
     {
@@ -166,34 +204,40 @@ public sealed partial class MachineUserAccounts(
 
     public async Task<DomainResult<Organisation>> CreateOrgAsync(Actor actor, string name, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<Organisation>(Permission.ManageOrganisations) is { } refused) return refused;
         name = name.Trim();
         if (name.Length is 0 or > 128 || name.Any(char.IsControl))
         {
             return DomainResult<Organisation>.Invalid(new DomainErrors().Add("name", "The name must be 1–128 characters without control characters.", "invalid_name"));
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await db.Organisations.AnyAsync(o => o.Name == name, cancellationToken)) return DomainResult<Organisation>.Duplicate($"An organisation named '{name}' exists.");
+        if (await db.Organisations.AnyAsync(o => o.Name == name, cancellationToken)) return DomainResult<Organisation>.Conflict($"An organisation named '{name}' exists.");
         var org = new Organisation { Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Organisations.Add(org);
-        await db.SaveChangesAsync(cancellationToken); // the id is needed for the audit record
-        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.Create, "orgs", org.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"],
-            new Dictionary<string, (object?, object?)> { ["name"] = (null, name) })], cancellationToken);
+        // The record names the new id, known only once the row is saved: both in one transaction.
+        await audit.CommitAsync(db, async ct =>
+        {
+            await db.SaveChangesAsync(ct);
+            return [audit.Describe(actor, AuditActions.Create, AccountCatalog.Organisations, org.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"],
+                new Dictionary<string, (object?, object?)> { ["name"] = (null, name) })];
+        }, cancellationToken);
         return DomainResult<Organisation>.Ok(org);
     }
 
     /// <summary>Adds, changes or (with <paramref name="role"/> null) removes a user's membership of an organisation.</summary>
     public async Task<DomainResult<bool>> SetMembershipAsync(Actor actor, int orgId, int userId, OrgRole? role, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<bool>(Permission.ManageOrganisations) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken)) return DomainResult<bool>.NotFound($"Organisation {orgId} does not exist.");
-        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken)) return DomainResult<bool>.NotFound($"User {userId} does not exist.");
+        if (!await db.Organisations.AnyAsync(o => o.Id == orgId, cancellationToken)) return DomainResult<bool>.NotFound($"Organisation {orgId}");
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken)) return DomainResult<bool>.NotFound($"User {userId}");
         var membership = await db.OrgMemberships.FirstOrDefaultAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken);
         var before = membership?.Role.ToString();
         if (role is null && membership is not null) db.OrgMemberships.Remove(membership);
         else if (role is { } r && membership is null) db.OrgMemberships.Add(new OrgMembership { OrgId = orgId, UserId = userId, Role = r });
         else if (role is { } changed && membership is not null) membership.Role = changed;
         if (before == role?.ToString()) return DomainResult<bool>.Ok(false);
-        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, "users", userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, AccountCatalog.Users.Resource, userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["orgRole"], new Dictionary<string, (object?, object?)> { [$"org {orgId}"] = (before, role?.ToString()) })], cancellationToken);
         return DomainResult<bool>.Ok(true);
     }

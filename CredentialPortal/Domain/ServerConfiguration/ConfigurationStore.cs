@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,6 @@ public sealed record AgentTask(int TaskId, IReadOnlyList<AgentAction> Actions);
 /// </summary>
 public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contexts, SecretProtector protector, AuditTrail audit, TimeProvider clock)
 {
-    public const string PrerequisiteNotMet = "PREREQUISITE_NOT_MET";
     private const string Resource = "serverConfiguration";
     private readonly DatabaseExclusion writes = new("server-configuration");
 
@@ -103,12 +103,13 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>Sets a profile's value: affects every server of the profile's role that has no custom value for the key.</summary>
     public async Task<DomainResult<int>> SetProfileValueAsync(Actor actor, int profileId, string path, JsonNode? value, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<int>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
         var profile = await db.ConfigurationProfiles.FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken);
-        if (profile is null) return DomainResult<int>.NotFound($"Configuration profile {profileId} does not exist.");
+        if (profile is null) return DomainResult<int>.NotFound($"Configuration profile {profileId}");
         var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
-        if (setting is null) return DomainResult<int>.NotFound($"There is no setting '{path}'.");
+        if (setting is null) return DomainResult<int>.NotFound($"Setting '{path}'");
         if (Read(setting, value, out var plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
 
         var servers = (await db.Servers.ToListAsync(cancellationToken)).Where(s => s.RoleList.Contains(profile.Role)).ToList();
@@ -134,31 +135,38 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>Sets (or with a null value removes) a server's own value for a key (Approach A).</summary>
     public async Task<DomainResult<int>> SetServerValueAsync(Actor actor, string serverName, string path, JsonNode? value, bool remove, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<int>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
         var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}'");
         var setting = await db.SettingDefinitions.FirstOrDefaultAsync(s => s.Path == path, cancellationToken);
-        if (setting is null) return DomainResult<int>.NotFound($"There is no setting '{path}'.");
+        if (setting is null) return DomainResult<int>.NotFound($"Setting '{path}'");
         string? plain = null;
         if (!remove && Read(setting, value, out plain) is { } error) return DomainResult<int>.Invalid(new DomainErrors().Add("value", error, "invalid_value"));
         if (await BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
 
         var custom = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.ServerCustom && v.OwnerId == server.Id && v.Path == path, cancellationToken);
+        if (remove && custom is null) return DomainResult<int>.NotFound($"A custom value of '{path}' on server '{serverName}'");
+        var record = audit.Describe(actor, remove ? AuditActions.CustomValueRemoved : AuditActions.Update, "servers", server.Name, [path],
+            setting.Type == SettingType.Secret || remove ? null : new Dictionary<string, (object?, object?)> { [path] = (null, plain) });
         if (remove)
         {
-            if (custom is null) return DomainResult<int>.NotFound($"Server '{serverName}' has no custom value for '{path}'.");
-            db.ConfigurationValues.Remove(custom);
-            await db.SaveChangesAsync(cancellationToken);
-            var (desired, _) = await DesiredAsync(db, server, path, cancellationToken);
-            if (desired is not null) AddTask(db, server, setting, desired);
+            // The profile's value the server falls back to is read after the removal: one transaction spans both.
+            db.ConfigurationValues.Remove(custom!);
+            await audit.CommitAsync(db, async ct =>
+            {
+                await db.SaveChangesAsync(ct);
+                var (desired, _) = await DesiredAsync(db, server, path, ct);
+                if (desired is not null) AddTask(db, server, setting, desired);
+                return [record];
+            }, cancellationToken);
         }
         else
         {
             AddTask(db, server, setting, await UpsertAsync(db, ValueScope.ServerCustom, server.Id, setting, plain!, cancellationToken));
+            await audit.CommitAsync(db, [record], cancellationToken);
         }
-        await audit.CommitAsync(db, [audit.Describe(actor, remove ? "custom-value-removed" : AuditActions.Update, "servers", server.Name, [path],
-            setting.Type == SettingType.Secret || remove ? null : new Dictionary<string, (object?, object?)> { [path] = (null, plain) })], cancellationToken);
         await section.CommitAsync(cancellationToken);
         return DomainResult<int>.Ok(1);
     }
@@ -168,17 +176,18 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
         return server is null
-            ? DomainResult<IReadOnlyList<ConfigurationDifference>>.NotFound($"Server '{serverName}' does not exist.")
+            ? DomainResult<IReadOnlyList<ConfigurationDifference>>.NotFound($"Server '{serverName}'")
             : DomainResult<IReadOnlyList<ConfigurationDifference>>.Ok(await DifferencesAsync(db, server, cancellationToken));
     }
 
     /// <summary>Resolves differences key by key: push the database value (a task) or adopt the registry value as the server's custom value.</summary>
     public async Task<DomainResult<int>> ResolveAsync(Actor actor, string serverName, IReadOnlyList<(string Path, bool UseDb)> choices, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<int>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
         var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}'");
         var differences = await DifferencesAsync(db, server, cancellationToken);
         var errors = new DomainErrors();
         foreach (var (path, _) in choices.Where(c => differences.All(d => d.Path != c.Path))) errors.Add(path, "This key has no unresolved difference.", "no_difference");
@@ -197,7 +206,7 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
                 await UpsertAsync(db, ValueScope.ServerCustom, server.Id, setting, Plain(reported, setting)!, cancellationToken);
             }
         }
-        await audit.CommitAsync(db, [audit.Describe(actor, "differences-resolved", "servers", server.Name, choices.Select(c => c.Path),
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.DifferencesResolved, "servers", server.Name, choices.Select(c => c.Path),
             outcome: string.Join("; ", choices.Select(c => $"{c.Path}: {(c.UseDb ? "database" : "registry")}")))], cancellationToken);
         await section.CommitAsync(cancellationToken);
         return DomainResult<int>.Ok(choices.Count);
@@ -207,7 +216,7 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        if (server is null) return DomainResult<IReadOnlyList<ConfigurationTask>>.NotFound($"Server '{serverName}' does not exist.");
+        if (server is null) return DomainResult<IReadOnlyList<ConfigurationTask>>.NotFound($"Server '{serverName}'");
         var tasks = await db.ConfigurationTasks.AsNoTracking().Include(t => t.Actions).Where(t => t.ServerId == server.Id)
             .OrderByDescending(t => t.Id).Take(200).ToListAsync(cancellationToken);
         return DomainResult<IReadOnlyList<ConfigurationTask>>.Ok(tasks);
@@ -216,10 +225,11 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>Releases the server's pending tasks to its agent (step 3). Refused while differences are unresolved.</summary>
     public async Task<DomainResult<int>> ApplyAsync(Actor actor, string serverName, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<int>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
         var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}'");
         if (await BlockedAsync(db, [server], cancellationToken) is { } blocked) return blocked;
         var pending = await db.ConfigurationTasks.Where(t => t.ServerId == server.Id && t.Status == ConfigurationTaskStatus.Pending).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -228,7 +238,7 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
             task.Status = ConfigurationTaskStatus.Applying;
             task.AppliedAt = now;
         }
-        await audit.CommitAsync(db, [audit.Describe(actor, "tasks-applied", "servers", server.Name, outcome: $"{pending.Count} task(s) released to the agent")], cancellationToken);
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.TasksApplied, "servers", server.Name, outcome: $"{pending.Count} task(s) released to the agent")], cancellationToken);
         await section.CommitAsync(cancellationToken);
         return DomainResult<int>.Ok(pending.Count);
     }
@@ -236,6 +246,7 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>The agent reports what the server's registry holds now, and its public key.</summary>
     public async Task<DomainResult<int>> ReportRegistryAsync(Actor agent, string serverName, string publicKey, IReadOnlyDictionary<string, string> registry, CancellationToken cancellationToken = default)
     {
+        if (agent.Refuse<int>(Permission.ChangeServers) is { } refused) return refused;
         try
         {
             using var rsa = RSA.Create();
@@ -248,36 +259,46 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
         var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}' does not exist.");
+        if (server is null) return DomainResult<int>.NotFound($"Server '{serverName}'");
         var settings = await db.SettingDefinitions.ToListAsync(cancellationToken);
+        var known = await db.ConfigurationValues.Where(v => v.Scope == ValueScope.Registry && v.OwnerId == server.Id).ToDictionaryAsync(v => v.Path, cancellationToken);
+        var changed = new List<string>();
         foreach (var setting in settings)
         {
-            var existing = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == ValueScope.Registry && v.OwnerId == server.Id && v.Path == setting.Path, cancellationToken);
+            var existing = known.GetValueOrDefault(setting.Path);
             if (registry.TryGetValue(setting.Path, out var reported))
             {
                 if (existing is null || Plain(existing, setting) != reported)
                 {
-                    await UpsertAsync(db, ValueScope.Registry, server.Id, setting, reported, cancellationToken);
+                    Store(db, existing, ValueScope.Registry, server.Id, setting, reported);
+                    changed.Add(setting.Path);
                 }
             }
             else if (existing is not null)
             {
                 db.ConfigurationValues.Remove(existing);
+                changed.Add(setting.Path);
             }
         }
+        var keyChanged = server.AgentPublicKey != publicKey;
         server.AgentPublicKey = publicKey;
         server.AgentLastSeen = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
+        // A report that changes nothing only refreshes the agent's last contact; one that does is audited (paths, never values).
+        var records = changed.Count > 0 || keyChanged
+            ? [audit.Describe(agent, AuditActions.RegistryReported, "servers", server.Name, changed, outcome: keyChanged ? "agent key registered" : null)]
+            : Array.Empty<AuditRecord>();
+        await audit.CommitAsync(db, records, cancellationToken);
         await section.CommitAsync(cancellationToken);
         return DomainResult<int>.Ok(registry.Count);
     }
 
     /// <summary>The released tasks for a server's agent; secret values sealed for its key.</summary>
-    public async Task<DomainResult<IReadOnlyList<AgentTask>>> AgentTasksAsync(string serverName, CancellationToken cancellationToken = default)
+    public async Task<DomainResult<IReadOnlyList<AgentTask>>> AgentTasksAsync(Actor agent, string serverName, CancellationToken cancellationToken = default)
     {
+        if (agent.Refuse<IReadOnlyList<AgentTask>>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        if (server is null) return DomainResult<IReadOnlyList<AgentTask>>.NotFound($"Server '{serverName}' does not exist.");
+        if (server is null) return DomainResult<IReadOnlyList<AgentTask>>.NotFound($"Server '{serverName}'");
         if (server.AgentPublicKey is null) return DomainResult<IReadOnlyList<AgentTask>>.Conflict("The agent has not reported its key yet.");
         var tasks = await db.ConfigurationTasks.AsNoTracking().Include(t => t.Actions)
             .Where(t => t.ServerId == server.Id && t.Status == ConfigurationTaskStatus.Applying).OrderBy(t => t.Id).ToListAsync(cancellationToken);
@@ -291,11 +312,12 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
     /// <summary>The agent reports a task's outcome; on success the pushed values become the server's known registry values.</summary>
     public async Task<DomainResult<ConfigurationTaskStatus>> CompleteTaskAsync(Actor agent, string serverName, int taskId, bool succeeded, string? message, CancellationToken cancellationToken = default)
     {
+        if (agent.Refuse<ConfigurationTaskStatus>(Permission.ChangeServers) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var section = await writes.EnterAsync(db, cancellationToken: cancellationToken);
         var server = await db.Servers.FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
         var task = server is null ? null : await db.ConfigurationTasks.Include(t => t.Actions).FirstOrDefaultAsync(t => t.Id == taskId && t.ServerId == server.Id, cancellationToken);
-        if (task is null) return DomainResult<ConfigurationTaskStatus>.NotFound($"Task {taskId} of server '{serverName}' does not exist.");
+        if (task is null) return DomainResult<ConfigurationTaskStatus>.NotFound($"Task {taskId} of server '{serverName}'");
         if (task.Status != ConfigurationTaskStatus.Applying) return DomainResult<ConfigurationTaskStatus>.Conflict($"Task {taskId} is {task.Status}, not being applied.");
         task.Status = succeeded ? ConfigurationTaskStatus.Applied : ConfigurationTaskStatus.Failed;
         task.CompletedAt = clock.GetUtcNow().UtcDateTime;
@@ -309,7 +331,7 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
                 await UpsertAsync(db, ValueScope.Registry, server!.Id, setting, plain, cancellationToken);
             }
         }
-        await audit.CommitAsync(db, [audit.Describe(agent, succeeded ? "task-applied" : "task-failed", "servers", serverName,
+        await audit.CommitAsync(db, [audit.Describe(agent, succeeded ? AuditActions.TaskApplied : AuditActions.TaskFailed, "servers", serverName,
             task.Actions.Select(a => a.Path), outcome: $"task {taskId}: {task.Message}")], cancellationToken);
         await section.CommitAsync(cancellationToken);
         return DomainResult<ConfigurationTaskStatus>.Ok(task.Status);
@@ -331,8 +353,8 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
             var differences = await DifferencesAsync(db, server, cancellationToken);
             if (differences.Count > 0)
             {
-                return new DomainResult<int>(DomainStatus.Conflict, 0, null,
-                    $"{PrerequisiteNotMet}: server '{server.Name}' has {differences.Count} unresolved configuration difference(s) ({string.Join(", ", differences.Select(d => d.Path))}). Resolve them first.");
+                return DomainResult<int>.PrerequisiteNotMet(
+                    $"Server '{server.Name}' has {differences.Count} unresolved configuration difference(s) ({string.Join(", ", differences.Select(d => d.Path))}). Resolve them first.");
             }
         }
         return null;
@@ -399,9 +421,13 @@ public sealed class ConfigurationStore(IDbContextFactory<PortalDbContext> contex
         });
     }
 
-    private async Task<ConfigurationValue> UpsertAsync(PortalDbContext db, ValueScope scope, int owner, SettingDefinition setting, string plain, CancellationToken cancellationToken)
+    private async Task<ConfigurationValue> UpsertAsync(PortalDbContext db, ValueScope scope, int owner, SettingDefinition setting, string plain, CancellationToken cancellationToken) =>
+        Store(db, await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == scope && v.OwnerId == owner && v.Path == setting.Path, cancellationToken),
+            scope, owner, setting, plain);
+
+    /// <summary>Writes a value into <paramref name="row"/>, or into a new row when there is none yet.</summary>
+    private ConfigurationValue Store(PortalDbContext db, ConfigurationValue? row, ValueScope scope, int owner, SettingDefinition setting, string plain)
     {
-        var row = await db.ConfigurationValues.FirstOrDefaultAsync(v => v.Scope == scope && v.OwnerId == owner && v.Path == setting.Path, cancellationToken);
         if (row is null)
         {
             row = new ConfigurationValue { Scope = scope, OwnerId = owner, Path = setting.Path };

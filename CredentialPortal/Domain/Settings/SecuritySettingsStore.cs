@@ -1,4 +1,5 @@
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +40,7 @@ public sealed class SecuritySettingsStore
     /// <summary>Validates and saves new settings; every changed rule is audited with old→new. Stale copies get a conflict.</summary>
     public async Task<DomainResult<SecuritySettings>> UpdateAsync(Actor actor, SecuritySettings proposed, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<SecuritySettings>(Permission.ManageSettings) is { } refused) return refused;
         var validation = await validator.ValidateAsync(proposed, cancellationToken);
         if (!validation.IsValid)
         {
@@ -54,7 +56,7 @@ public sealed class SecuritySettingsStore
         }
         if (stored.Version != proposed.Version)
         {
-            return DomainResult<SecuritySettings>.Conflict("The settings were changed by someone else. Reload them and try again.");
+            return DomainResult<SecuritySettings>.PreconditionFailed("The settings were changed by someone else. Reload them and try again.");
         }
 
         var changes = new Dictionary<string, (object?, object?)>();

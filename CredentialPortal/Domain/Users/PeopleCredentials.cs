@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Verification;
@@ -10,19 +12,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Domain.Users;
 
-/// <summary>A person's account as anyone may see it (DESIGN §3 "users"): never the hash, never the stamp.</summary>
+/// <summary>
+/// A person's account as anyone may see it: never the hash, never the stamp. Its public properties, which of them may be
+/// changed and its secret are the catalog entry <see cref="AccountCatalog.Users"/> (docs/design.md §3).
+/// </summary>
+[Secret(AccountCatalog.Password, "Password")]
 public sealed record UserSnapshot(
     int Id,
     string LoginName,
-    string DisplayName,
-    string? Email,
+    [property: Updatable] string DisplayName,
+    [property: Updatable] string? Email,
     bool Enabled,
     string Source,
     DateTime? LastPasswordChange)
 {
     /// <summary>Identity's concurrency stamp: the API's ETag. Not a secret, but not a public property either.</summary>
     internal string Version { get; init; } = "";
-    public bool LoginLockedOut { get; init; }
+    /// <summary>For the portal's badges; not a public property of the API.</summary>
+    internal bool LoginLockedOut { get; init; }
 }
 
 /// <summary>
@@ -45,10 +52,7 @@ public sealed class PeopleCredentials(
     /// <summary>Hashes kept per user, whatever the history setting, so raising it later still has data.</summary>
     public const int MaxHistoryKept = 24;
 
-    /// <summary>The catalog entry for users (DESIGN §3): public properties, which of them PATCH may change, the secret.</summary>
-    public static IReadOnlyList<string> PublicProperties { get; } = ["id", "loginName", "displayName", "email", "enabled", "source", "lastPasswordChange"];
-    public static IReadOnlyList<string> UpdatableProperties { get; } = ["displayName", "email"];
-    public const string PasswordProperty = "password";
+    public const string PasswordProperty = AccountCatalog.Password;
 
     /// <summary>People by id, optionally filtered by a case-insensitive search of login name, display name and email.</summary>
     public Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(string? search, int offset, int limit, CancellationToken cancellationToken = default) =>
@@ -113,7 +117,7 @@ public sealed class PeopleCredentials(
 
     /// <summary>Ends a login lockout (too many wrong sign-ins) early.</summary>
     public Task<DomainResult<UserSnapshot>> UnlockAsync(Actor actor, int id, CancellationToken cancellationToken = default) =>
-        ChangeAccountAsync(actor, id, AuditActions.Unlocked, ["lockoutEnd"], user =>
+        ChangeAccountAsync(actor, Permission.UnlockPeople, id, AuditActions.Unlocked, ["lockoutEnd"], user =>
         {
             if (user.LockoutEnd is not { } end || end <= clock.GetUtcNow()) return "This account is not locked.";
             user.LockoutEnd = null;
@@ -123,7 +127,7 @@ public sealed class PeopleCredentials(
 
     /// <summary>Enables or disables an account; disabling ends its portal sessions and API tokens at once.</summary>
     public Task<DomainResult<UserSnapshot>> SetEnabledAsync(Actor actor, int id, bool enabled, CancellationToken cancellationToken = default) =>
-        ChangeAccountAsync(actor, id, AuditActions.Update, ["enabled"], user =>
+        ChangeAccountAsync(actor, Permission.ManageAccounts, id, AuditActions.Update, ["enabled"], user =>
         {
             if (user.Enabled == enabled) return enabled ? "The account is already enabled." : "The account is already disabled.";
             if (!enabled && actor.UserId == user.Id) return "You cannot disable your own account.";
@@ -135,6 +139,7 @@ public sealed class PeopleCredentials(
     /// <summary>Replaces a person's roles; the change revokes their sessions and tokens (new security stamp).</summary>
     public async Task<DomainResult<UserSnapshot>> SetRolesAsync(Actor actor, int id, IReadOnlyCollection<string> roles, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<UserSnapshot>(Permission.ManageAccounts) is { } refused) return refused;
         var unknown = roles.Except(Access.PortalRoles.All).ToList();
         if (unknown.Count > 0) return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add("roles", $"Unknown role: {string.Join(", ", unknown)}.", "unknown_role"));
         if (actor.UserId == id && !roles.Contains(Access.PortalRoles.Administrator))
@@ -143,7 +148,7 @@ public sealed class PeopleCredentials(
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return DomainResult<UserSnapshot>.NotFound();
+        if (user is null) return DomainResult<UserSnapshot>.NotFound($"User '{id}'");
         var roleIds = await db.Roles.Where(r => roles.Contains(r.Name!)).ToDictionaryAsync(r => r.Id, r => r.Name!, cancellationToken);
         var current = await db.UserRoles.Where(ur => ur.UserId == id).ToListAsync(cancellationToken);
         var before = await db.Roles.Where(r => current.Select(c => c.RoleId).Contains(r.Id)).Select(r => r.Name!).OrderBy(n => n).ToListAsync(cancellationToken);
@@ -173,16 +178,18 @@ public sealed class PeopleCredentials(
         {
             return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add("currentPassword", "The current password is not correct.", "wrong_password"));
         }
-        return await SetPasswordAsync(actor, id, newPassword, cancellationToken);
+        // One's own password needs no role: knowing the current one is the permission.
+        return await ReplacePasswordAsync(actor, id, newPassword, cancellationToken);
     }
 
     private async Task<DomainResult<UserSnapshot>> ChangeAccountAsync(
-        Actor actor, int id, string action, string[] properties, Func<PortalUser, string?> change, CancellationToken cancellationToken,
+        Actor actor, Permission permission, int id, string action, string[] properties, Func<PortalUser, string?> change, CancellationToken cancellationToken,
         (string Name, object? Old, object? New)[]? changes = null)
     {
+        if (actor.Refuse<UserSnapshot>(permission) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return DomainResult<UserSnapshot>.NotFound();
+        if (user is null) return DomainResult<UserSnapshot>.NotFound($"User '{id}'");
         if (change(user) is { } refusal) return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add(properties[0], refusal, "refused"));
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         await audit.CommitAsync(db, [audit.Describe(actor, action, "users", Key(user), properties,
@@ -223,12 +230,14 @@ public sealed class PeopleCredentials(
     }
 
     /// <summary>
-    /// Applies a PATCH to a user: <c>displayName</c>, <c>email</c>, <c>password</c>. All or nothing; each unknown,
-    /// read-only, wrongly typed or rule-breaking property is reported under its name.
+    /// Applies a PATCH to a user: the catalog's updatable properties and the password (<see cref="AccountCatalog.Users"/>).
+    /// All or nothing; each unknown, read-only, wrongly typed or rule-breaking property is reported under its name.
+    /// Setting a password needs <see cref="Permission.SetPasswords"/>, anything else <see cref="Permission.EditPeople"/>.
     /// </summary>
     public async Task<DomainResult<UserSnapshot>> PatchAsync(
         Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        if (Refusal(actor, patch.Keys) is { } refused) return refused;
         // As for connectors: without If-Match a concurrent writer's commit is retried over, not reported.
         for (var attempt = 1; ; attempt++)
         {
@@ -237,57 +246,67 @@ public sealed class PeopleCredentials(
         }
     }
 
+    /// <summary>Which of the sent properties the actor may not change, as one refusal (Helpdesk: the password only).</summary>
+    private static DomainResult<UserSnapshot>? Refusal(Actor actor, IEnumerable<string> properties)
+    {
+        var names = properties.ToList();
+        if (names.Contains(PasswordProperty) && actor.Refuse<UserSnapshot>(Permission.SetPasswords) is { } noPasswords) return noPasswords;
+        var others = names.Where(n => n != PasswordProperty).ToList();
+        if (others.Count == 0 || actor.Allows(Permission.EditPeople)) return null;
+        return actor.Allows(Permission.SetPasswords)
+            ? DomainResult<UserSnapshot>.Forbidden($"Your role may change a user's password only, not: {string.Join(", ", others)}.")
+            : DomainResult<UserSnapshot>.Forbidden(Permissions.RefusalMessage(Permission.EditPeople));
+    }
+
     private async Task<DomainResult<UserSnapshot>> PatchOnceAsync(
         Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return DomainResult<UserSnapshot>.NotFound();
+        if (user is null) return DomainResult<UserSnapshot>.NotFound($"User '{id}'");
         if (expectedVersion is not null && expectedVersion != user.ConcurrencyStamp)
         {
-            return DomainResult<UserSnapshot>.Conflict("The user changed since you read it. Read it again and retry.");
+            return DomainResult<UserSnapshot>.PreconditionFailed("The user changed since you read it. Read it again and retry.");
         }
 
+        var catalog = AccountCatalog.Users;
         var errors = new DomainErrors();
         if (patch.Count == 0) errors.Add("", "Send at least one property to change.", "empty");
-        var fields = new PersonFields(user.DisplayName, user.Email);
+        var values = new Dictionary<string, object?>();
         string? newPassword = null;
         foreach (var (name, node) in patch)
         {
-            if (user.Source == UserSource.ActiveDirectory && (name == PasswordProperty || UpdatableProperties.Contains(name)))
+            var secret = catalog.FindSecret(name);
+            var property = catalog.FindProperty(name);
+            if (secret is null && property is null)
+            {
+                errors.Add(name, $"'{name}' is not a property of a user.", "unknown_property");
+            }
+            else if (user.Source == UserSource.ActiveDirectory && (secret is not null || property!.Updatable))
             {
                 errors.Add(name, "This user is synchronised from Active Directory: change it in the directory, not here.", "directory_user");
-                continue;
             }
-            switch (name)
+            else if (secret is not null)
             {
-                case "displayName" when node is JsonValue v && v.TryGetValue<string>(out var displayName):
-                    fields = fields with { DisplayName = displayName };
-                    break;
-                case "email" when node is null:
-                    fields = fields with { Email = null };
-                    break;
-                case "email" when node is JsonValue v && v.TryGetValue<string>(out var email):
-                    fields = fields with { Email = email.Length == 0 ? null : email };
-                    break;
-                case "displayName" or "email":
-                    errors.Add(name, $"'{name}' must be a string.", "wrong_type");
-                    break;
-                case PasswordProperty when node is JsonValue v && v.TryGetValue<string>(out var password):
-                    newPassword = password;
-                    break;
-                case PasswordProperty:
-                    errors.Add(name, "'password' must be a string.", "wrong_type");
-                    break;
-                case "loginName":
-                    errors.Add(name, "The login name can never be changed.", "read_only");
-                    break;
-                default:
-                    if (PublicProperties.Contains(name)) errors.Add(name, $"'{name}' is read-only.", "read_only");
-                    else errors.Add(name, $"'{name}' is not a property of a user.", "unknown_property");
-                    break;
+                if (node is JsonValue v && v.TryGetValue<string>(out var password)) newPassword = password;
+                else errors.Add(name, $"'{name}' must be a string.", "wrong_type");
+            }
+            else if (!property!.Updatable)
+            {
+                errors.Add(name, name == "loginName" ? "The login name can never be changed." : $"'{name}' is read-only.", "read_only");
+            }
+            else if (property.TryRead(node, out var value, out _))
+            {
+                values[name] = value;
+            }
+            else
+            {
+                errors.Add(name, $"'{name}' must be a string.", "wrong_type");
             }
         }
+        var fields = new PersonFields(
+            values.TryGetValue("displayName", out var displayName) ? (string?)displayName ?? "" : user.DisplayName,
+            values.TryGetValue("email", out var email) ? email is string { Length: > 0 } e ? e : null : user.Email);
 
         var fieldResult = await fieldsValidator.ValidateAsync(fields, cancellationToken);
         foreach (var failure in fieldResult.Errors.Where(f => patch.ContainsKey(PersonFields.WireName(f.PropertyName))))
@@ -335,7 +354,8 @@ public sealed class PeopleCredentials(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return DomainResult<UserSnapshot>.Conflict("The user changed while this change was being saved. Read it again and retry.");
+            const string collided = "The user changed while this change was being saved. Read it again and retry.";
+            return expectedVersion is null ? DomainResult<UserSnapshot>.Conflict(collided) : DomainResult<UserSnapshot>.PreconditionFailed(collided);
         }
         stamps.Invalidate(user.Id); // a new password revokes the user's tokens at once
         return DomainResult<UserSnapshot>.Ok(Snapshot(user));
@@ -345,12 +365,27 @@ public sealed class PeopleCredentials(
     public Task<DomainResult<UserSnapshot>> SetPasswordAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default) =>
         PatchAsync(actor, id, new Dictionary<string, JsonNode?> { [PasswordProperty] = JsonValue.Create(password) }, null, cancellationToken);
 
+    /// <summary>
+    /// Sets a password where the caller has decided the permission itself: one's own (the current password known), or
+    /// a machine user's by its organisation's rule (<see cref="Organisations.MachineUserAccounts"/>).
+    /// </summary>
+    internal async Task<DomainResult<UserSnapshot>> ReplacePasswordAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default)
+    {
+        var patch = new Dictionary<string, JsonNode?> { [PasswordProperty] = JsonValue.Create(password) };
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await PatchOnceAsync(actor, id, patch, null, cancellationToken);
+            if (result.Status != DomainStatus.Conflict || attempt == 3) return result;
+        }
+    }
+
     /// <summary>Does <paramref name="password"/> match the user's? Counts toward the caller's verification lockout.</summary>
     public async Task<DomainResult<VerificationOutcome>> VerifyAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default)
     {
+        if (actor.Refuse<VerificationOutcome>(Permission.VerifyPasswords) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return DomainResult<VerificationOutcome>.NotFound();
+        if (user is null) return DomainResult<VerificationOutcome>.NotFound($"User '{id}'");
         var outcome = await lockout.VerifyAsync(actor, "users", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), PasswordProperty,
             () => user.PasswordHash is not null && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed,
             cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -168,12 +169,13 @@ public sealed class VerificationLockout
     }
 
     /// <summary>An administrator ends a lockout early. False when it is not in force.</summary>
-    public async Task<bool> LiftAsync(Actor administrator, long lockoutId, CancellationToken cancellationToken = default)
+    public async Task<DomainResult<bool>> LiftAsync(Actor administrator, long lockoutId, CancellationToken cancellationToken = default)
     {
+        if (administrator.Refuse<bool>(Permission.ManageSettings) is { } refused) return refused;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var lockout = await db.ActorLockouts.FirstOrDefaultAsync(l => l.Id == lockoutId, cancellationToken);
-        if (lockout is null || !lockout.IsActive(now)) return false;
+        if (lockout is null || !lockout.IsActive(now)) return DomainResult<bool>.Ok(false);
         lockout.LiftedAt = now;
         lockout.LiftedBy = administrator.Name;
         await audit.CommitAsync(db,
@@ -181,6 +183,6 @@ public sealed class VerificationLockout
             cancellationToken);
         active.TryRemove(lockout.ActorKey, out _);
         await signals.PublishAsync(LockoutTopic, lockout.ActorKey, CancellationToken.None);
-        return true;
+        return DomainResult<bool>.Ok(true);
     }
 }

@@ -7,7 +7,7 @@ public sealed record PolicyViolation(string Code, string Message);
 
 /// <summary>
 /// The password rules of DESIGN §6 that need only the candidate (history needs stored hashes:
-/// <see cref="PasswordHistoryCheck"/>). Returns every rule broken, not just the first, so a form can list them all.
+/// <see cref="Users.PeopleCredentials.CheckPasswordAsync"/>). Returns every rule broken, not just the first, so a form can list them all.
 /// </summary>
 public static class PasswordPolicy
 {

@@ -6,7 +6,6 @@ using CredentialPortal.Data;
 using CredentialPortal.Data.Seeding;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

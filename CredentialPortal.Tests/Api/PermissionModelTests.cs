@@ -15,7 +15,6 @@ using CredentialPortal.Tests.Domain;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Api;

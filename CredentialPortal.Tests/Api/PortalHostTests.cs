@@ -1,6 +1,5 @@
 using System.Net;
 using CredentialPortal.Data;
-using CredentialPortal.Data.Seeding;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Tests.Infrastructure;

@@ -5,7 +5,7 @@ using CredentialPortal.Domain.Passwords;
 
 namespace Unify;
 
-/// <summary>The command tree: remote add/list/remove, login, user org-list, user machine add/set-password (seed 000).</summary>
+/// <summary>The command tree: remote add/list/remove, login, user org-list, user machine add/set-password, agent (docs/design.md §5).</summary>
 public static class Commands
 {
     private const string PasswordWarning = "IMPORTANT: The password, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
@@ -139,7 +139,7 @@ public static class Commands
         var add = new Command("add", "Add a new machine user and set the password.") { org, remote, name, accountId, password, role };
         add.SetAction(async (result, cancellationToken) =>
         {
-            // The tool generates the password when none is given (seed 000), so it is known before it is sent.
+            // The tool generates the password when none is given (docs/requirements.md R2.4), so it is known before it is sent.
             var given = result.GetValue(password);
             var chosen = given ?? PasswordGenerator.Generate();
             using var client = new PortalClient(store, result.GetValue(remote)!);

@@ -1,6 +1,6 @@
 namespace Unify;
 
-/// <summary>The documented exit codes (DESIGN §5).</summary>
+/// <summary>The documented exit codes (docs/design.md §5.3).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

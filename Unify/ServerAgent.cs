@@ -6,7 +6,7 @@ using CredentialPortal.Domain.ServerConfiguration;
 namespace Unify;
 
 /// <summary>
-/// The server agent (issue 7): reports the registry to the portal, collects the server's released configuration tasks,
+/// The server agent (docs/design.md §5.4): reports the registry to the portal, collects the server's released configuration tasks,
 /// writes their values into the registry atomically, tells each affected service to reread once, reports each outcome.
 /// </summary>
 public sealed class ServerAgent(PortalClient client, string server, IRegistryStore registry, string keyPath, string? notifyCommand, TextWriter output)

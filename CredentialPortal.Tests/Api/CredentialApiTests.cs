@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Api;
 
-/// <summary>The v1 API's contract beyond the seed's happy path: every 4xx, permissions, tokens, ETags, lockout, leaks.</summary>
+/// <summary>The v1 API's contract beyond the documented happy path (docs/design.md §4): every 4xx, permissions, tokens, ETags, lockout, leaks.</summary>
 public class CredentialApiTests : IClassFixture<CredentialApiTests.Host>
 {
     public sealed class Host : IDisposable

@@ -74,7 +74,10 @@ public class PermissionModelTests : IClassFixture<PermissionModelTests.Host>
         var connectors = s.GetRequiredService<ConnectorCredentials>();
         var people = s.GetRequiredService<PeopleCredentials>();
         var machines = s.GetRequiredService<MachineUserAccounts>();
-        var servers = s.GetRequiredService<ConfigurationStore>();
+        var values = s.GetRequiredService<ConfigurationValues>();
+        var differences = s.GetRequiredService<ConfigurationDifferences>();
+        var tasks = s.GetRequiredService<ConfigurationTasks>();
+        var agents = s.GetRequiredService<AgentChannel>();
         var settings = s.GetRequiredService<SecuritySettingsStore>();
         var lockout = s.GetRequiredService<VerificationLockout>();
         var patch = DomainHost.Patch("""{ "accessKeyId": "AKIAREFUSED" }""");
@@ -93,13 +96,13 @@ public class PermissionModelTests : IClassFixture<PermissionModelTests.Host>
         Refused(await machines.CreateOrgAsync(auditor, "Refused organisation"), "organisation by Auditor");
         Refused(await machines.SetMembershipAsync(auditor, 1, 16, OrgRole.Admin), "membership by Auditor");
         Refused(await machines.ListOrgUsersAsync(helpdesk, 1), "organisation read by Helpdesk");
-        Refused(await servers.SetProfileValueAsync(auditor, 1, @"\Verba\Email Settings\TLSKeyPass", JsonValue.Create("refused")), "profile value by Auditor");
-        Refused(await servers.SetServerValueAsync(auditor, "rec01", @"\Verba\Email Settings\TLSKeyPass", JsonValue.Create("refused"), false), "server value by Auditor");
-        Refused(await servers.ResolveAsync(auditor, "rec01", [(@"\Verba\Email Settings\TLSKeyPass", true)]), "resolve by Auditor");
-        Refused(await servers.ApplyAsync(auditor, "rec01"), "apply by Auditor");
-        Refused(await servers.ReportRegistryAsync(auditor, "rec01", "key", new Dictionary<string, string>()), "registry report by Auditor");
-        Refused(await servers.AgentTasksAsync(auditor, "rec01"), "agent tasks by Auditor");
-        Refused(await servers.CompleteTaskAsync(auditor, "rec01", 1, true, null), "task outcome by Auditor");
+        Refused(await values.SetProfileValueAsync(auditor, 1, @"\Verba\Email Settings\TLSKeyPass", JsonValue.Create("refused")), "profile value by Auditor");
+        Refused(await values.SetServerValueAsync(auditor, "rec01", @"\Verba\Email Settings\TLSKeyPass", JsonValue.Create("refused"), false), "server value by Auditor");
+        Refused(await differences.ResolveAsync(auditor, "rec01", [(@"\Verba\Email Settings\TLSKeyPass", true)]), "resolve by Auditor");
+        Refused(await tasks.ApplyAsync(auditor, "rec01"), "apply by Auditor");
+        Refused(await agents.ReportRegistryAsync(auditor, "rec01", "key", new Dictionary<string, string>()), "registry report by Auditor");
+        Refused(await agents.AgentTasksAsync(auditor, "rec01"), "agent tasks by Auditor");
+        Refused(await agents.CompleteTaskAsync(auditor, "rec01", 1, true, null), "task outcome by Auditor");
         Refused(await settings.UpdateAsync(auditor, (await settings.GetAsync()).Copy()), "settings by Auditor");
         Refused(await lockout.LiftAsync(helpdesk, 1), "lift lockout by Helpdesk");
 

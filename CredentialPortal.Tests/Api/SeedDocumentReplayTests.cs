@@ -5,7 +5,7 @@ using CredentialPortal.Tests.Infrastructure;
 namespace CredentialPortal.Tests.Api;
 
 /// <summary>
-/// Every request printed in ../shared/seeds/001_b3bf4b35ffd801c7.txt, replayed verbatim (paths, ids, bodies, headers)
+/// Every request of the compatibility contract (docs/requirements.md §3), replayed verbatim (paths, ids, bodies, headers)
 /// against the demo data, checking the answer and that the change took effect.
 /// </summary>
 public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Host>

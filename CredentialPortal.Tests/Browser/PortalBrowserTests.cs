@@ -15,7 +15,8 @@ public class PortalBrowserTests(BrowserFixture browser)
         await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("admin");
-        await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(5);
+        // People (local, AD), machine users, each connector resource and servers: every credential holder of the catalog.
+        await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(4 + CredentialPortal.Domain.Catalog.EntityCatalog.Resources.Count);
         await BrowserFixture.WaitForInteractivityAsync(page);
         // The chart draws once the browser has measured it.
         await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=age-chart] svg path').length > 12");

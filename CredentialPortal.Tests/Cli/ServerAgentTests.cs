@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 
 namespace CredentialPortal.Tests.Cli;
 
-/// <summary>The seed's three steps for server configuration, with real agent processes and registry files.</summary>
+/// <summary>The three steps of server configuration (docs/requirements.md R1.10), with real agent processes and registry files.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // notify commands are shell scripts
 public sealed class ServerAgentTests : IDisposable
 {

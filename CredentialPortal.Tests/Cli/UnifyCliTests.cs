@@ -122,7 +122,7 @@ public sealed class UnifyCliTests : IDisposable
         await unify.RunWithInputAsync(PortalAppFactory.AdminPassword + "\n", "login", "--remote", "down", "--user", "admin", "--password-stdin")
             .ContinueWith(t => AssertOneLineFailure(t.Result, 3, "Cannot reach 'down'"));
 
-        // Help on every command, with the seed's descriptions.
+        // Help on every command, with the documented descriptions (docs/requirements.md §4).
         var help = await unify.RunAsync("user", "machine", "add", "--help");
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("Machine user name, defaults to \"machine-user-${account-id}\"", help.Output);

@@ -59,7 +59,7 @@ public class PeoplePasswordTests
         using var host = new DomainHost();
         var people = host.People;
 
-        // The seed's own example is accepted for user 16; the login name is never modifiable.
+        // The documented example (docs/requirements.md §3.1) is accepted for user 16; the login name is never modifiable.
         Assert.Equal(DomainStatus.Ok, (await people.SetPasswordAsync(DomainHost.Vault, 16, "new plain password")).Status);
         var rename = await people.PatchAsync(DomainHost.Vault, 16, DomainHost.Patch("""{ "loginName": "gabor.new", "displayName": "G. Tóth" }"""));
         Assert.Equal(DomainStatus.Invalid, rename.Status);

@@ -3,7 +3,7 @@ using CredentialPortal.Domain.Access;
 
 namespace CredentialPortal.Tests.Domain;
 
-/// <summary>DESIGN §2: which role reaches which section.</summary>
+/// <summary>docs/design.md §2.3: which role reaches which section.</summary>
 public class PortalAccessTests
 {
     private static string[] Sections(params string[] roles) => PortalSections.VisibleTo(roles).Select(s => s.Title).ToArray();

@@ -11,8 +11,9 @@ namespace CredentialPortal.Api;
 
 /// <summary>
 /// Bearer tokens for the API with ASP.NET Core's built-in handler. Tokens are Data Protection payloads, so they survive
-/// a restart (the key ring lives in the database, sealed with the master key). The portal's cookie is a different scheme and never opens
-/// the API; API tokens are never accepted by the portal.
+/// a restart and every instance over one database reads them (the key ring lives in the database, table
+/// DataProtectionKeys, sealed with Portal:MasterKey). The portal's cookie is a different scheme and never opens the
+/// API; API tokens are never accepted by the portal.
 /// </summary>
 public static class ApiAuthentication
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Api;
 
-/// <summary>The v1 REST API (DESIGN §4): services, the error handling that keeps every answer problem details, and the routes.</summary>
+/// <summary>The v1 REST API (docs/design.md §4): services, the error handling that keeps every answer problem details, and the routes.</summary>
 public static class ApiEndpoints
 {
     public const string VerifyRateLimitPolicy = "verify";

@@ -7,7 +7,7 @@ using CredentialPortal.Domain.Organisations;
 namespace CredentialPortal.Api;
 
 /// <summary>
-/// Organisations and machine users (seed 000, what the <c>unify</c> CLI calls): <c>GET /orgs/{org}/users</c>,
+/// Organisations and machine users (docs/design.md §4.7, what the <c>unify</c> CLI calls): <c>GET /orgs/{org}/users</c>,
 /// <c>POST /orgs/{org}/machineUsers</c>, <c>PUT /machineUsers/{user}/password</c>.
 /// </summary>
 public static class MachineUserEndpoints

@@ -6,7 +6,7 @@ using CredentialPortal.Domain.ServerConfiguration;
 namespace CredentialPortal.Api;
 
 /// <summary>
-/// Server configuration (DESIGN §7): servers, profiles, values by <c>settingPath</c>, differences and their resolution,
+/// Server configuration (docs/design.md §4.8): servers, profiles, values by <c>settingPath</c>, differences and their resolution,
 /// configuration tasks, and the three calls a server agent makes. Secret values never appear in an answer.
 /// </summary>
 public static class ServerConfigurationEndpoints
@@ -16,9 +16,9 @@ public static class ServerConfigurationEndpoints
         var servers = api.MapGroup("/servers").WithTags("Server configuration");
         servers.MapGet("/", ListServersAsync).RequirePermission(Permission.ReadServers);
         servers.MapGet("/{name}", GetServerAsync).RequirePermission(Permission.ReadServers);
-        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath)).RequirePermission(Permission.ReadServers);
-        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false)).RequirePermission(Permission.ChangeServers);
-        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationStore store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true)).RequirePermission(Permission.ChangeServers);
+        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath)).RequirePermission(Permission.ReadServers);
+        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false)).RequirePermission(Permission.ChangeServers);
+        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true)).RequirePermission(Permission.ChangeServers);
         servers.MapGet("/{name}/configurationDifferences", DifferencesAsync).RequirePermission(Permission.ReadServers);
         servers.MapPost("/{name}/configurationDifferences/resolve", ResolveAsync).RequirePermission(Permission.ChangeServers);
         servers.MapGet("/{name}/configurationTasks", TasksAsync).RequirePermission(Permission.ReadServers);
@@ -28,7 +28,7 @@ public static class ServerConfigurationEndpoints
         servers.MapPost("/{name}/agent/tasks/{taskId}", CompleteAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: report a task's outcome.");
 
         var profiles = api.MapGroup("/configurationProfiles").WithTags("Server configuration");
-        profiles.MapGet("/", async (HttpContext http, ConfigurationStore store) =>
+        profiles.MapGet("/", async (HttpContext http, ConfigurationValues store) =>
                 TypedResults.Ok((await store.ListProfilesAsync(http.RequestAborted)).Select(p => new { p.Id, p.Name, p.Role })))
             .RequirePermission(Permission.ReadServers);
         profiles.MapGet("/{id}/configuration", ProfileValuesAsync).RequirePermission(Permission.ReadServers);
@@ -47,16 +47,16 @@ public static class ServerConfigurationEndpoints
 
     private static IResult Failure<T>(DomainResult<T> result) => ApiProblems.For(result);
 
-    private static async Task<IResult> ListServersAsync(HttpContext http, ConfigurationStore store) =>
+    private static async Task<IResult> ListServersAsync(HttpContext http, ConfigurationTasks store) =>
         TypedResults.Ok((await store.ListServersAsync(http.RequestAborted)).Select(Json));
 
-    private static async Task<IResult> GetServerAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> GetServerAsync(HttpContext http, ConfigurationTasks store, string name)
     {
         var state = await store.GetServerStateAsync(name, http.RequestAborted);
         return state is null ? ApiProblems.NotFound($"Server '{name}'") : TypedResults.Ok(Json(state));
     }
 
-    private static async Task<IResult> ProfileValuesAsync(HttpContext http, ConfigurationStore store, string id, string? settingPath)
+    private static async Task<IResult> ProfileValuesAsync(HttpContext http, ConfigurationValues store, string id, string? settingPath)
     {
         if (Identifiers.ParseNumber(id) is not { } profileId || (await store.ListProfilesAsync(http.RequestAborted)).All(p => p.Id != profileId))
         {
@@ -65,7 +65,7 @@ public static class ServerConfigurationEndpoints
         return Values(await store.ValuesAsync(profileId, null, http.RequestAborted), settingPath);
     }
 
-    private static async Task<IResult> ServerValuesAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath)
+    private static async Task<IResult> ServerValuesAsync(HttpContext http, ConfigurationValues store, string name, string? settingPath)
     {
         var server = await store.FindServerAsync(name, http.RequestAborted);
         if (server is null) return ApiProblems.NotFound($"Server '{name}'");
@@ -79,7 +79,7 @@ public static class ServerConfigurationEndpoints
         return value is null ? ApiProblems.NotFound($"Setting '{settingPath}'") : TypedResults.Ok(Json(value));
     }
 
-    private static async Task<IResult> SetProfileValueAsync(HttpContext http, ConfigurationStore store, string id, string? settingPath)
+    private static async Task<IResult> SetProfileValueAsync(HttpContext http, ConfigurationValues store, string id, string? settingPath)
     {
         if (Identifiers.ParseNumber(id) is not { } profileId) return ApiProblems.NotFound($"Configuration profile '{id}'");
         if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
@@ -89,7 +89,7 @@ public static class ServerConfigurationEndpoints
         return result.Succeeded ? TypedResults.Ok(new { tasksCreated = result.Value }) : Failure(result);
     }
 
-    private static async Task<IResult> SetServerValueAsync(HttpContext http, ConfigurationStore store, string name, string? settingPath, bool remove)
+    private static async Task<IResult> SetServerValueAsync(HttpContext http, ConfigurationValues store, string name, string? settingPath, bool remove)
     {
         if (string.IsNullOrEmpty(settingPath)) return ApiProblems.BadRequest("Say which setting: ?settingPath=\\Verba\\…");
         JsonNode? value = null;
@@ -103,7 +103,7 @@ public static class ServerConfigurationEndpoints
         return result.Succeeded ? (remove ? TypedResults.NoContent() : TypedResults.Ok(new { tasksCreated = result.Value })) : Failure(result);
     }
 
-    private static async Task<IResult> DifferencesAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> DifferencesAsync(HttpContext http, ConfigurationDifferences store, string name)
     {
         var result = await store.DifferencesAsync(name, http.RequestAborted);
         return result.Succeeded
@@ -111,7 +111,7 @@ public static class ServerConfigurationEndpoints
             : Failure(result);
     }
 
-    private static async Task<IResult> ResolveAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> ResolveAsync(HttpContext http, ConfigurationDifferences store, string name)
     {
         var body = await ApiBody.ReadJsonAsync(http);
         if (body.Problem is not null) return body.Problem;
@@ -130,7 +130,7 @@ public static class ServerConfigurationEndpoints
         return result.Succeeded ? TypedResults.Ok(new { resolved = result.Value }) : Failure(result);
     }
 
-    private static async Task<IResult> TasksAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> TasksAsync(HttpContext http, ConfigurationTasks store, string name)
     {
         var result = await store.TasksAsync(name, http.RequestAborted);
         return result.Succeeded
@@ -142,13 +142,13 @@ public static class ServerConfigurationEndpoints
             : Failure(result);
     }
 
-    private static async Task<IResult> ApplyAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> ApplyAsync(HttpContext http, ConfigurationTasks store, string name)
     {
         var result = await store.ApplyAsync(ApiCaller.Actor(http), name, http.RequestAborted);
         return result.Succeeded ? TypedResults.Ok(new { applied = result.Value }) : Failure(result);
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> ReportAsync(HttpContext http, AgentChannel store, string name)
     {
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);
         if (body.Problem is not null) return body.Problem;
@@ -164,7 +164,7 @@ public static class ServerConfigurationEndpoints
         return result.Succeeded ? TypedResults.NoContent() : Failure(result);
     }
 
-    private static async Task<IResult> AgentTasksAsync(HttpContext http, ConfigurationStore store, string name)
+    private static async Task<IResult> AgentTasksAsync(HttpContext http, AgentChannel store, string name)
     {
         var result = await store.AgentTasksAsync(ApiCaller.Actor(http), name, http.RequestAborted);
         return result.Succeeded
@@ -172,7 +172,7 @@ public static class ServerConfigurationEndpoints
             : Failure(result);
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext http, ConfigurationStore store, string name, string taskId)
+    private static async Task<IResult> CompleteAsync(HttpContext http, AgentChannel store, string name, string taskId)
     {
         if (Identifiers.ParseNumber(taskId) is not { } task) return ApiProblems.NotFound($"Configuration task '{taskId}'");
         var body = await ApiBody.ReadObjectAsync(http, allowMergePatch: false);

@@ -22,7 +22,7 @@ namespace CredentialPortal.Data;
 public abstract class PortalDbContext(DbContextOptions options)
     : IdentityDbContext<PortalUser, PortalRole, int>(options), IDataProtectionKeyContext
 {
-    /// <summary>The discriminator column: the wire's <c>type</c> value (DESIGN §3).</summary>
+    /// <summary>The discriminator column: the wire's <c>type</c> value (docs/design.md §3.1).</summary>
     public const string TypeColumn = "Type";
 
     public DbSet<AdSyncProfile> AdSyncProfiles => Set<AdSyncProfile>();

@@ -38,7 +38,11 @@ public static class DomainServices
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<AccountStamps>();
         services.AddSingleton<Organisations.MachineUserAccounts>();
-        services.AddSingleton<ServerConfiguration.ConfigurationStore>();
+        services.AddSingleton<ServerConfiguration.ConfigurationStorage>();
+        services.AddSingleton<ServerConfiguration.ConfigurationValues>();
+        services.AddSingleton<ServerConfiguration.ConfigurationDifferences>();
+        services.AddSingleton<ServerConfiguration.ConfigurationTasks>();
+        services.AddSingleton<ServerConfiguration.AgentChannel>();
         services.AddSingleton<CredentialInventory>();
         services.AddSingleton<CredentialAge>();
         services.AddSingleton<CredentialHealth>();

@@ -15,8 +15,8 @@ namespace CredentialPortal.Data.Seeding;
 
 /// <summary>
 /// A realistic demo set (<c>--seed-demo</c>), loaded only into an empty database. It carries the exact ids of
-/// the seed document (user 16, AD sync profile 13F72189-…, storage target 11, import source 1) so that the
-/// documented REST requests work against it unchanged.
+/// the documented REST requests (user 16, AD sync profile 13F72189-…, storage target 11, import source 1) so that
+/// they work against it unchanged (docs/requirements.md §3).
 /// </summary>
 public sealed class DemoData(
     PortalDbContext db,
@@ -24,7 +24,7 @@ public sealed class DemoData(
     ConnectorCredentials connectors,
     AuditTrail audit,
     MachineUserAccounts machines,
-    ConfigurationStore configuration,
+    ConfigurationValues configuration,
     IOptions<PortalOptions> options,
     StartupNotices notices,
     ILogger<DemoData> logger)
@@ -162,7 +162,7 @@ public sealed class DemoData(
             new RingCentralImportSource { Id = 2, Name = "RingCentral import", ClientId = "rc-client-7f3a", ServerUrl = "https://platform.ringcentral.com" },
             new WebexImportSource { Id = 3, Name = "Webex Calling import", ClientId = "C0ffee1234webex" });
 
-        // Organisations with people and connector (machine) users, for the unify CLI (seed 000).
+        // Organisations with people and connector (machine) users, for the unify CLI.
         db.Organisations.AddRange(
             new Organisation { Id = DefaultOrgId, Name = "Default", CreatedAt = now.AddDays(-300) },
             new Organisation { Id = 2, Name = "Contact centre", CreatedAt = now.AddDays(-120) });
@@ -198,7 +198,7 @@ public sealed class DemoData(
             if (!added.Succeeded) throw new InvalidOperationException($"Demo data: could not add machine user {name}.");
         }
 
-        // Server configuration (seed 001): a media repository and two recording servers on a "Recording Servers" profile.
+        // Server configuration: a media repository and two recording servers on a "Recording Servers" profile.
         db.Servers.AddRange(
             new Server { Id = 1, Name = "mr01", Host = "mr01.corp.example.com", Roles = "Media Repository" },
             new Server { Id = 2, Name = "rec01", Host = "rec01.corp.example.com", Roles = "Recording Server" },

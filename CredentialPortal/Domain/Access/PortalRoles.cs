@@ -1,6 +1,6 @@
 namespace CredentialPortal.Domain.Access;
 
-/// <summary>The four roles of DESIGN §2. Role names are stored in the database and appear in tokens.</summary>
+/// <summary>The four roles of docs/design.md §2. Role names are stored in the database and appear in tokens.</summary>
 public static class PortalRoles
 {
     public const string Administrator = "Administrator";

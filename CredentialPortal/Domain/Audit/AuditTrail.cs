@@ -55,9 +55,9 @@ public sealed class AuditTrail(TimeProvider clock)
             PreviousHash = "",
         };
 
-    /// <summary>An account came into being (first administrator, demo data, later the portal's user creation).</summary>
+    /// <summary>An account came into being (the first administrator, the demo data).</summary>
     public AuditRecord DescribeAccountCreated(Actor actor, Users.PortalUser user, string? role) =>
-        Describe(actor, AuditActions.Create, "users", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Describe(actor, AuditActions.Create, Catalog.AccountCatalog.Users.Resource, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             role is null ? ["loginName", "displayName"] : ["loginName", "displayName", "roles"],
             new Dictionary<string, (object?, object?)>
             {

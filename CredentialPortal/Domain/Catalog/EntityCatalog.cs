@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CredentialPortal.Domain.Catalog;
 
 /// <summary>
-/// DESIGN §3 in code: every connector resource, its types, their public properties (which are updatable) and their
+/// docs/design.md §3.1 in code: every connector resource, its types, their public properties (which are updatable) and their
 /// secrets. The API's allow-lists, the validators, the edit forms and verify's property names all read this; nothing
 /// else lists them. A type is a class marked <see cref="EntityTypeAttribute"/> deriving from a resource's base class:
 /// the catalog finds it, EF maps it, and the API and portal serve it.
@@ -47,7 +47,8 @@ public sealed class EntityTypeDescriptor
         Name = attribute.Name;
         Title = attribute.Title;
 
-        // The type's own properties first, then the resource's (id, name…): the order the seed's responses use.
+        // The type's own properties first, then the resource's (id, name…): the order the documented responses use
+        // (docs/requirements.md §3).
         Properties = clrType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.DeclaringType != typeof(CredentialEntity) && p.DeclaringType != typeof(object)
                 && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<System.ComponentModel.DataAnnotations.Schema.NotMappedAttribute>() is null)

@@ -32,7 +32,7 @@ public sealed record EntityPage(IReadOnlyList<EntitySnapshot> Items, int Total);
 /// <summary>
 /// The one domain service for connector credentials (AD sync profiles, storage targets, import sources): list, read,
 /// change and verify, with the catalog's allow-lists, the types' validators, encryption at rest, the audit chain
-/// and the verification lockout. The portal, the REST API and the CLI all come here.
+/// and the verification lockout. The portal and the REST API (and so the CLI) all come here.
 /// </summary>
 public sealed class ConnectorCredentials(
     IDbContextFactory<PortalDbContext> contexts,

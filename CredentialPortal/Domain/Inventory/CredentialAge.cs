@@ -25,6 +25,7 @@ public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, S
             .OrderBy(u => u.LastPasswordChange).Take(limit)
             .Select(u => new { u.Id, u.LastPasswordChange }).ToListAsync(cancellationToken);
         return secrets
-            .Concat(passwords.Select(u => new StaleCredential("users", u.Id.ToString(CultureInfo.InvariantCulture), PeopleCredentials.PasswordProperty, u.LastPasswordChange))).OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
+            .Concat(passwords.Select(u => new StaleCredential(Catalog.AccountCatalog.Users.Resource, u.Id.ToString(CultureInfo.InvariantCulture), PeopleCredentials.PasswordProperty, u.LastPasswordChange)))
+            .OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
     }
 }

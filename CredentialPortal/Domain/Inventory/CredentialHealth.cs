@@ -27,7 +27,7 @@ public sealed class CredentialHealth(IDbContextFactory<PortalDbContext> contexts
             g.Count(s => s.ChangedAt < d180),
             0)).ToListAsync(cancellationToken);
         var local = db.Users.AsNoTracking().Where(u => u.Source == UserSource.Local);
-        var people = new AgeBuckets("users",
+        var people = new AgeBuckets(Catalog.AccountCatalog.Users.Resource,
             await local.CountAsync(u => u.LastPasswordChange >= d30, cancellationToken),
             await local.CountAsync(u => u.LastPasswordChange < d30 && u.LastPasswordChange >= d90, cancellationToken),
             await local.CountAsync(u => u.LastPasswordChange < d90 && u.LastPasswordChange >= d180, cancellationToken),

@@ -26,7 +26,7 @@ public sealed record NewMachineUser([property: Updatable] string? Name, [propert
 public sealed record MachineUserCreated(OrgUserRow User, string? GeneratedPassword);
 
 /// <summary>
-/// Organisations and their connector (machine) users (seed 000, DESIGN §5): list an organisation's users, add a machine
+/// Organisations and their connector (machine) users (docs/design.md §2.2, §3.3): list an organisation's users, add a machine
 /// user with a given or generated password, rotate it. Passwords follow the same policy, hashing and history as people's.
 /// </summary>
 public sealed partial class MachineUserAccounts(
@@ -42,7 +42,7 @@ public sealed partial class MachineUserAccounts(
 
     public static bool TryParseRole(string? text, out OrgRole role)
     {
-        role = OrgRole.Contributor; // the seed's default
+        role = OrgRole.Contributor; // the documented default (docs/requirements.md R2.4)
         if (string.IsNullOrEmpty(text)) return true;
         if (text.Equals("Admin", StringComparison.OrdinalIgnoreCase))
         {

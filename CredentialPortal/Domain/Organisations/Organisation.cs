@@ -8,7 +8,7 @@ public sealed class Organisation
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>A role inside one organisation (the seed: "Either Admin or Contributor").</summary>
+/// <summary>A role inside one organisation: Admin or Contributor (docs/design.md §2.2).</summary>
 public enum OrgRole
 {
     Contributor = 0,

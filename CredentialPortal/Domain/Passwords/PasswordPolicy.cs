@@ -6,8 +6,9 @@ namespace CredentialPortal.Domain.Passwords;
 public sealed record PolicyViolation(string Code, string Message);
 
 /// <summary>
-/// The password rules of DESIGN §6 that need only the candidate (history needs stored hashes:
-/// <see cref="Users.PeopleCredentials.CheckPasswordAsync"/>). Returns every rule broken, not just the first, so a form can list them all.
+/// The password rules of docs/design.md §6.1 that need only the candidate (history needs stored hashes:
+/// <see cref="Users.PeopleCredentials.CheckPasswordAsync"/>). Returns every rule broken, not just the first, so a
+/// form can list them all.
 /// </summary>
 public static class PasswordPolicy
 {

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.DataProtection;
 namespace CredentialPortal.Domain.Secrets;
 
 /// <summary>
-/// Encrypts connector secrets with ASP.NET Core Data Protection (key ring persisted in the data directory).
+/// Encrypts connector secrets with ASP.NET Core Data Protection (key ring in the database, table DataProtectionKeys,
+/// sealed with Portal:MasterKey).
 /// Each ciphertext is bound to its resource, entity and property, so a value copied into another row does
 /// not decrypt there.
 /// </summary>

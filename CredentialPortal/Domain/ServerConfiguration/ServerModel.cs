@@ -44,8 +44,8 @@ public sealed class SettingDefinition
 }
 
 /// <summary>
-/// A stored value: plain for ordinary settings, Data Protection ciphertext for secrets. Used for profile values
-/// (ProfileId set), server custom values (ServerId set) and values a server's agent reported from its registry.
+/// A stored value: plain for ordinary settings, Data Protection ciphertext for secrets. <see cref="Scope"/> says
+/// whose it is: a profile's value, a server's custom value, or the value a server's agent reported from its registry.
 /// </summary>
 public sealed class ConfigurationValue
 {

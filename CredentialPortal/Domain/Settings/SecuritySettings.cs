@@ -4,7 +4,7 @@ using FluentValidation;
 namespace CredentialPortal.Domain.Settings;
 
 /// <summary>
-/// The rules Administrators tune (DESIGN §6), one row in the database. Defaults follow OWASP ASVS 5.0 and
+/// The rules Administrators tune (docs/design.md §6.1, §6.4, §6.7), one row in the database. Defaults follow OWASP ASVS 5.0 and
 /// NIST SP 800-63B: length over composition, a blocklist, history; no forced character classes.
 /// </summary>
 public sealed class SecuritySettings

@@ -14,7 +14,7 @@ namespace CredentialPortal.Domain.Users;
 
 /// <summary>
 /// A person's account as anyone may see it: never the hash, never the stamp. Its public properties, which of them may be
-/// changed and its secret are the catalog entry <see cref="AccountCatalog.Users"/> (docs/design.md §3).
+/// changed and its secret are the catalog entry <see cref="AccountCatalog.Users"/> (docs/design.md §3.2).
 /// </summary>
 [Secret(AccountCatalog.Password, "Password")]
 public sealed record UserSnapshot(
@@ -53,6 +53,8 @@ public sealed class PeopleCredentials(
     public const int MaxHistoryKept = 24;
 
     public const string PasswordProperty = AccountCatalog.Password;
+    /// <summary>The audit entity type of people's accounts.</summary>
+    private static string Users => AccountCatalog.Users.Resource;
 
     /// <summary>People by id, optionally filtered by a case-insensitive search of login name, display name and email.</summary>
     public Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(string? search, int offset, int limit, CancellationToken cancellationToken = default) =>
@@ -161,7 +163,7 @@ public sealed class PeopleCredentials(
         }
         user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
-        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, "users", Key(user), ["roles"],
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, Users, Key(user), ["roles"],
             new Dictionary<string, (object?, object?)> { ["roles"] = (string.Join(", ", before), string.Join(", ", after)) })], cancellationToken);
         stamps.Invalidate(id);
         return DomainResult<UserSnapshot>.Ok(Snapshot(user));
@@ -192,7 +194,7 @@ public sealed class PeopleCredentials(
         if (user is null) return DomainResult<UserSnapshot>.NotFound($"User '{id}'");
         if (change(user) is { } refusal) return DomainResult<UserSnapshot>.Invalid(new DomainErrors().Add(properties[0], refusal, "refused"));
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
-        await audit.CommitAsync(db, [audit.Describe(actor, action, "users", Key(user), properties,
+        await audit.CommitAsync(db, [audit.Describe(actor, action, Users, Key(user), properties,
             changes?.ToDictionary(c => c.Name, c => (c.Old, c.New)))], cancellationToken);
         stamps.Invalidate(id);
         return DomainResult<UserSnapshot>.Ok(Snapshot(user));
@@ -338,12 +340,12 @@ public sealed class PeopleCredentials(
         var records = new List<AuditRecord>();
         if (changes.Count > 0)
         {
-            records.Add(audit.Describe(actor, AuditActions.Update, "users", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), changes.Keys, changes));
+            records.Add(audit.Describe(actor, AuditActions.Update, Users, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), changes.Keys, changes));
         }
         if (newPassword is not null)
         {
             await StoreNewPasswordAsync(db, user, newPassword, cancellationToken);
-            records.Add(audit.Describe(actor, AuditActions.PasswordSet, "users", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [PasswordProperty]));
+            records.Add(audit.Describe(actor, AuditActions.PasswordSet, Users, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [PasswordProperty]));
         }
         if (records.Count == 0) return DomainResult<UserSnapshot>.Ok(Snapshot(user));
 
@@ -386,7 +388,7 @@ public sealed class PeopleCredentials(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null) return DomainResult<VerificationOutcome>.NotFound($"User '{id}'");
-        var outcome = await lockout.VerifyAsync(actor, "users", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), PasswordProperty,
+        var outcome = await lockout.VerifyAsync(actor, Users, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), PasswordProperty,
             () => user.PasswordHash is not null && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed,
             cancellationToken);
         return DomainResult<VerificationOutcome>.Ok(outcome);
@@ -397,7 +399,7 @@ public sealed class PeopleCredentials(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await audit.CommitAsync(db,
-            [audit.Describe(actor, succeeded ? AuditActions.SignInSucceeded : AuditActions.SignInFailed, "users",
+            [audit.Describe(actor, succeeded ? AuditActions.SignInSucceeded : AuditActions.SignInFailed, Users,
                 userId?.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome: reason)],
             cancellationToken);
     }
@@ -406,7 +408,7 @@ public sealed class PeopleCredentials(
     public async Task RecordSignInThrottledAsync(Actor actor, string outcome, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.SignInThrottled, "users", outcome: outcome)], cancellationToken);
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.SignInThrottled, Users, outcome: outcome)], cancellationToken);
     }
 
     /// <summary>

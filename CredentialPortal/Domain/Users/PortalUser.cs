@@ -9,7 +9,7 @@ public enum UserSource
     ActiveDirectory = 1,
 }
 
-/// <summary>A person (or, later, a machine user) who signs in. Integer ids, as in the API (<c>/users/16</c>).</summary>
+/// <summary>A person or a connector (machine) user who signs in. Integer ids, as in the API (<c>/users/16</c>).</summary>
 public class PortalUser : IdentityUser<int>
 {
     /// <summary>The login name is Identity's UserName; it is never modifiable after creation.</summary>

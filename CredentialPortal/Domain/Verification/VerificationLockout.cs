@@ -14,7 +14,7 @@ public sealed record VerificationOutcome(VerificationResult Result, DateTime? Lo
 }
 
 /// <summary>
-/// Records every verification and locks an actor out after N failures within the window (DESIGN §6). Attempts by
+/// Records every verification and locks an actor out after N failures within the window (docs/design.md §6.4). Attempts by
 /// one actor are serialised (across instances too, with PostgreSQL), so concurrent guesses cannot overshoot N;
 /// active lockouts are held in memory so refusing a locked actor on every request costs no database round trip,
 /// and other instances hear of a new or lifted lockout through <see cref="ClusterSignals"/>.
@@ -143,7 +143,7 @@ public sealed class VerificationLockout
                         LockedAt = now, LockedUntil = now.AddMinutes(rules.VerificationLockMinutes),
                     };
                     db.ActorLockouts.Add(lockout);
-                    records.Add(audit.Describe(actor, AuditActions.LockedOut, "users", actor.UserId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? actor.Name,
+                    records.Add(audit.Describe(actor, AuditActions.LockedOut, Catalog.AccountCatalog.Users.Resource, actor.UserId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? actor.Name,
                         outcome: $"{failures} failed verifications; locked until {lockout.LockedUntil:u}"));
                 }
             }
@@ -179,7 +179,7 @@ public sealed class VerificationLockout
         lockout.LiftedAt = now;
         lockout.LiftedBy = administrator.Name;
         await audit.CommitAsync(db,
-            [audit.Describe(administrator, AuditActions.Unlocked, "users", lockout.ActorId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? lockout.ActorName, outcome: $"lifted lockout of {lockout.ActorName}")],
+            [audit.Describe(administrator, AuditActions.Unlocked, Catalog.AccountCatalog.Users.Resource, lockout.ActorId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? lockout.ActorName, outcome: $"lifted lockout of {lockout.ActorName}")],
             cancellationToken);
         active.TryRemove(lockout.ActorKey, out _);
         await signals.PublishAsync(LockoutTopic, lockout.ActorKey, CancellationToken.None);

@@ -10,7 +10,7 @@ using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -45,12 +45,15 @@ public static class PortalHost
         // outside the database, encrypts them there (KeyRingProtection checks it at start-up).
         services.AddSingleton(sp => PortalMasterKey.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton<KeyRingProtection>();
-        services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<PortalDbContext>, PortalMasterKey>((o, contexts, masterKey) =>
+        services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToDbContext<PortalDbContext>();
+        // After PersistKeysToDbContext has set its store: reads go through the master-key check, writes are sealed.
+        services.AddOptions<KeyManagementOptions>().PostConfigure<PortalMasterKey>((o, masterKey) =>
         {
-            o.XmlRepository = new DatabaseKeyRing(contexts, masterKey);
+            o.XmlRepository = new MasterKeyCheckedKeyRing(o.XmlRepository ?? throw new InvalidOperationException("PersistKeysToDbContext set no key ring store."), masterKey);
             if (masterKey.IsConfigured) o.XmlEncryptor = new MasterKeyXmlEncryptor(masterKey);
         });
+        // The EF Core store logs each key's XML at Debug: in Development without a master key that is key material.
+        builder.Logging.AddFilter(typeof(EntityFrameworkCoreXmlRepository<>).Namespace, LogLevel.Information);
 
         // Identity: people's accounts, roles, login lockout, PBKDF2-HMAC-SHA512 hashing.
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PortalOptions>>((o, portal) =>
@@ -130,6 +133,7 @@ public static class PortalHost
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
+            StaticWebAssetsCheck.WarnIfMissing(app.Environment, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StaticWebAssetsCheck)));
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }

@@ -30,7 +30,7 @@ wait_for() { for _ in $(seq 1 1200); do curl -sf "$1" >/dev/null 2>&1 && return 
 start_portal() { # data-dir [extra args]
   local data=$1; shift
   (cd "$PORTAL_BIN" && Portal__DataDirectory=$data Portal__AdminPassword=$ADMIN_PASSWORD Portal__MasterKey=$MASTER_KEY Api__TokenRequestsPerMinute=100000000 \
-     Api__VerifyRequestsPerMinute=100000000 Logging__LogLevel__Default=Warning \
+     Api__VerifyRequestsPerMinute=100000000 Logging__LogLevel__Default=Warning Portal__BackgroundTabPauseAfter=00:00:00 \
      exec dotnet CredentialPortal.dll --urls "http://127.0.0.1:$PORT" "$@" >>"$WORK/portal.log" 2>&1 &)
   wait_for "http://127.0.0.1:$PORT/healthz"
 }

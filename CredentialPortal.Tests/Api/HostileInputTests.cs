@@ -6,7 +6,6 @@ using CredentialPortal.Data;
 using CredentialPortal.Data.Seeding;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,11 +106,13 @@ public class HostileInputTests
 
     /// <summary>Every property name the API knows, each with a value of a type none of them takes.</summary>
     private static string WrongTypes(string value) =>
-        "{" + string.Join(",", new[]
-        {
-            "client_id", "client_secret", "refresh_token", "password", "displayName", "email", "name", "role", "accountId", "property", "value",
-            "host", "port", "type", "id", "publicKey", "values", "succeeded", "message", "path", "use",
-        }.Select(p => $"\"{p}\":{value}")) + "}";
+        "{" + string.Join(",", KnownPropertyNames.Select(p => $"\"{p}\":{value}")) + "}";
+
+    private static readonly string[] KnownPropertyNames =
+    [
+        "client_id", "client_secret", "refresh_token", "password", "displayName", "email", "name", "role", "accountId", "property", "value",
+        "host", "port", "type", "id", "publicKey", "values", "succeeded", "message", "path", "use",
+    ];
 
     /// <summary>Field-level cases: a well-formed body whose values break a particular endpoint's contract.</summary>
     private static IEnumerable<(string Case, string Method, string Path, string Body)> ContractBreakingBodies()

@@ -18,9 +18,9 @@ public class QueryCountTests
 
         int CommandsDuring(Func<Task> call)
         {
-            var before = Regex.Matches(factory.Logs.Text, "Executed DbCommand").Count;
+            var before = Regex.Count(factory.Logs.Text, "Executed DbCommand");
             call().GetAwaiter().GetResult();
-            return Regex.Matches(factory.Logs.Text, "Executed DbCommand").Count - before;
+            return Regex.Count(factory.Logs.Text, "Executed DbCommand") - before;
         }
 
         var one = CommandsDuring(() => api.GetAsync("storageTargets?limit=1"));

@@ -68,7 +68,7 @@ public sealed class UnifyCliTests : IDisposable
         // Rotate with a generated password; the old one is refused, the new one works.
         var rotate = await unify.RunAsync("user", "machine", "set-password", "--remote", "test", "--user", name, "--generate");
         Assert.Equal(0, rotate.ExitCode);
-        var rotated = rotate.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(l => !l.StartsWith("New password")).ElementAt(1).Trim();
+        var rotated = rotate.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(l => !l.StartsWith("New password", StringComparison.Ordinal)).ElementAt(1).Trim();
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAsync(name, password));
         Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync(name, rotated));
 

@@ -1,9 +1,7 @@
 using System.Threading.RateLimiting;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Connectors;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Api;

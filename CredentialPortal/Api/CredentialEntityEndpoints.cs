@@ -5,7 +5,6 @@ using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Api;
 

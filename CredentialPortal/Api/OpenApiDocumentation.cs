@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain.Catalog;
-using CredentialPortal.Domain.Users;
 using Microsoft.OpenApi;
 
 namespace CredentialPortal.Api;

@@ -8,10 +8,9 @@ using CredentialPortal.Domain.ServerConfiguration;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
-using CredentialPortal.Data.KeyRing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CredentialPortal.Data;
@@ -21,7 +20,7 @@ namespace CredentialPortal.Data;
 /// <see cref="PostgresPortalDbContext"/>) only so that each can own its migrations; domain code sees this type.
 /// </summary>
 public abstract class PortalDbContext(DbContextOptions options)
-    : IdentityDbContext<PortalUser, PortalRole, int>(options)
+    : IdentityDbContext<PortalUser, PortalRole, int>(options), IDataProtectionKeyContext
 {
     /// <summary>The discriminator column: the wire's <c>type</c> value (docs/design.md §3.1).</summary>
     public const string TypeColumn = "Type";
@@ -42,7 +41,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<SettingDefinition> SettingDefinitions => Set<SettingDefinition>();
     public DbSet<ConfigurationValue> ConfigurationValues => Set<ConfigurationValue>();
     public DbSet<ConfigurationTask> ConfigurationTasks => Set<ConfigurationTask>();
-    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    /// <summary>The Data Protection key ring (Data/KeyRing: sealed with the master key when one is configured).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -157,10 +157,12 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.HasMany(x => x.Actions).WithOne().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        builder.Entity<DataProtectionKeyRecord>(e =>
+        // The table as the portal created it before Data Protection's own EF Core store took it over: same rows.
+        builder.Entity<DataProtectionKey>(e =>
         {
             e.ToTable("DataProtectionKeys");
             e.Property(x => x.FriendlyName).HasMaxLength(128);
+            e.Property(x => x.Xml).IsRequired();
         });
 
         builder.Entity<ActorLockout>(e =>
@@ -197,11 +199,11 @@ public abstract class PortalDbContext(DbContextOptions options)
         }
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // All times are UTC; SQLite keeps no kind, so restore it on the way out.
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        configuration.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -19,15 +19,9 @@ public static class DomainServices
     {
         services.TryAddSingleton(TimeProvider.System);
 
-        // Every FluentValidation validator in the domain, found once (the DI extensions package is not on the mirror).
-        foreach (var validator in typeof(DomainServices).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
-        {
-            var contract = validator.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>));
-            if (contract is not null)
-            {
-                services.AddSingleton(contract, validator);
-            }
-        }
+        // Every FluentValidation validator in the domain, found once. Singletons: the domain services that use them are
+        // singletons, and the validators hold no state.
+        services.AddValidatorsFromAssembly(typeof(DomainServices).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         // Validation messages name fields by their catalog labels ("Access key id"), as the forms do.
         ValidatorOptions.Global.DisplayNameResolver = (type, member, _) =>

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Domain.Catalog;
-using FluentValidation;
 
 namespace CredentialPortal.Domain.Connectors;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Users;
 
@@ -12,6 +13,7 @@ public static class ApiRepresentation
         var json = new JsonObject();
         foreach (var (property, value) in entity.Values)
         {
+            if (value is null && property.OmittedWhenNull) continue;
             json[property.Name] = value switch
             {
                 null => null,
@@ -23,6 +25,28 @@ public static class ApiRepresentation
         json["type"] = entity.Type.Name;
         return json;
     }
+
+    /// <summary>The entity with its last connection check (<c>lastCheck</c>, read-only; absent until one ran).</summary>
+    public static JsonObject Of(EntitySnapshot entity, LastCheck? lastCheck)
+    {
+        var json = Of(entity);
+        if (lastCheck is not null) json["lastCheck"] = Of(lastCheck);
+        return json;
+    }
+
+    public static JsonObject Of(LastCheck last) => new()
+    {
+        ["result"] = last.Result.Wire(),
+        ["checkedAt"] = last.CheckedAt,
+    };
+
+    public static JsonObject Of(ConnectionCheckOutcome outcome) => new()
+    {
+        ["result"] = outcome.Result.Wire(),
+        ["detail"] = outcome.Detail,
+        ["checkedAt"] = outcome.CheckedAt,
+        ["durationMs"] = outcome.DurationMs,
+    };
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<EntitySnapshot, byte[]> Serialised = new();
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,10 +21,10 @@ public static class CredentialEntityEndpoints
         foreach (var resource in EntityCatalog.Resources)
         {
             var group = api.MapGroup("/" + resource.Name).WithTags(resource.PluralTitle);
-            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? type, string? search) =>
-                    ListAsync(http, connectors, resource, offset, limit, type, search))
+            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, int? offset, int? limit, string? type, string? search) =>
+                    ListAsync(http, connectors, checker, resource, offset, limit, type, search))
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
-            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
+            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, string id) => GetAsync(http, connectors, checker, resource, id))
                 .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
             group.MapPatch("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => PatchAsync(http, connectors, resource, id))
                 .WithSummary("Change the sent properties (secrets included), all or nothing.");
@@ -31,12 +32,18 @@ public static class CredentialEntityEndpoints
                     VerifyAsync(http, connectors, clock, resource, id))
                 .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
                 .WithSummary("Check a plain value against a stored secret: true or false.");
+            group.MapPost("/{id}/connection/test", (HttpContext http, ConnectionChecker checker, string id) => TestConnectionAsync(http, checker, resource, id))
+                .WithName($"{resource.Name}.connection.test")
+                .WithSummary("Check the stored credential against the entity's target now: ok, rejected, unreachable, misconfigured or unsupported.")
+                .Produces<ConnectionTestAnswer>(StatusCodes.Status200OK)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status404NotFound);
         }
         return api;
     }
 
     private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(
-        HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? type, string? search)
+        HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, EntityResource resource, int? offset, int? limit, string? type, string? search)
     {
         if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
         if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
@@ -46,15 +53,24 @@ public static class CredentialEntityEndpoints
         }
         var page = await connectors.ListAsync(resource, type, search, offset ?? 0, limit ?? ConnectorCredentials.DefaultPageSize, http.RequestAborted);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));
+        var items = new List<JsonNode>(page.Items.Count);
+        foreach (var item in page.Items)
+        {
+            items.Add(ApiRepresentation.Of(item, await checker.LastCheckAsync(resource, item.Id, http.RequestAborted)));
+        }
+        return TypedResults.Ok(new JsonArray(items.ToArray()));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
+    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, EntityResource resource, string id)
     {
         if (Deny(http, ApiPermissions.Operation.ReadConnectors) is { } denied) return denied;
         var entity = await connectors.GetAsync(resource, id, http.RequestAborted);
         if (entity is null) return ApiProblems.NotFound($"{resource.Title} '{id}'");
         http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (await checker.LastCheckAsync(resource, entity.Id, http.RequestAborted) is { } last)
+        {
+            return TypedResults.Ok(ApiRepresentation.Of(entity, last));
+        }
         // Snapshots are immutable, so each one is serialised once and its bytes reused for every read.
         return TypedResults.Bytes(ApiRepresentation.Utf8Of(entity), "application/json; charset=utf-8");
     }
@@ -106,6 +122,19 @@ public static class CredentialEntityEndpoints
                 ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
                 : TypedResults.Ok(result.Value.Matches),
         };
+    }
+
+    /// <summary>The answer of a connection test, for the OpenAPI document (the body is built by ApiRepresentation).</summary>
+    public sealed record ConnectionTestAnswer(string Result, string Detail, DateTime CheckedAt, long DurationMs);
+
+    private static async Task<IResult> TestConnectionAsync(HttpContext http, ConnectionChecker checker, EntityResource resource, string id)
+    {
+        if (Deny(http, ApiPermissions.Operation.TestConnections) is { } denied) return denied;
+        var result = await checker.TestAsync(ApiCaller.Actor(http), resource, id, http.RequestAborted);
+        // Any result is an answer (a rejected credential is what the caller asked to learn), never an error status.
+        return result.Status == DomainStatus.Ok
+            ? TypedResults.Ok(ApiRepresentation.Of(result.Value!))
+            : ApiProblems.NotFound($"{resource.Title} '{id}'");
     }
 
     private static Ok<JsonObject> WithETag(HttpContext http, EntitySnapshot entity)

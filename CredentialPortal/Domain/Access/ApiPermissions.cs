@@ -8,6 +8,7 @@ public static class ApiPermissions
         ReadConnectors,
         ChangeConnectors,
         VerifyConnectors,
+        TestConnections,
         ReadUsers,
         ChangeUsers,
         VerifyUsers,
@@ -20,6 +21,8 @@ public static class ApiPermissions
         [Operation.ReadConnectors] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Auditor],
         [Operation.ChangeConnectors] = [PortalRoles.Administrator, PortalRoles.Integrator],
         [Operation.VerifyConnectors] = [PortalRoles.Administrator, PortalRoles.Integrator],
+        // A connection check uses the stored secret against its target: the roles that may change it.
+        [Operation.TestConnections] = [PortalRoles.Administrator, PortalRoles.Integrator],
         [Operation.ReadUsers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Auditor, PortalRoles.Helpdesk],
         [Operation.ChangeUsers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Helpdesk],
         [Operation.VerifyUsers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Helpdesk],

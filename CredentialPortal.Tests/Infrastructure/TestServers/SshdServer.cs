@@ -36,11 +36,11 @@ public sealed partial class SshdServer : TestServerProcess
         }
         Run(Require("/usr/sbin/chpasswd", "passwd"), [], input: $"{User}:{Password}\n");
 
-        // The chroot must be root-owned and not writable by others; recordings/ inside it is what the check stats.
-        Chroot = Path.Combine(Directory, "chroot");
+        // Every component of a chroot must be root-owned and writable by nobody else, which /tmp is not: /run is.
+        Chroot = Path.Combine("/run", "credentialportal-sftp-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(Path.Combine(Chroot, "recordings"));
         System.IO.Directory.CreateDirectory("/run/sshd");
-        Run("/bin/chmod", ["755", Directory, Chroot]);
+        Run("/bin/chmod", ["755", Chroot]);
 
         var config = Path.Combine(Directory, "sshd_config");
         File.WriteAllText(config, $"""
@@ -76,6 +76,12 @@ public sealed partial class SshdServer : TestServerProcess
     public string OtherFingerprint { get; }
     public string PrivateKey { get; }
     public string Chroot { get; }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        try { System.IO.Directory.Delete(Chroot, recursive: true); } catch (IOException) { }
+    }
 
     /// <summary>Password and public-key attempts for the test user the server logged, accepted or failed.</summary>
     public int AuthenticationAttempts()

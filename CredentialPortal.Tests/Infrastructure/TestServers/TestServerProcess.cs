@@ -101,6 +101,7 @@ public abstract class TestServerProcess : IDisposable
     public virtual void Dispose()
     {
         Stop();
+        if (Environment.GetEnvironmentVariable("PORTAL_TEST_KEEP_SERVERS") == "1") return; // to read a failed run's logs
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         GC.SuppressFinalize(this);
     }

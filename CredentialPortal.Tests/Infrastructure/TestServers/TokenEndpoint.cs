@@ -25,6 +25,8 @@ public sealed class TokenEndpoint : IDisposable
         _ = ServeAsync();
     }
 
+    /// <summary>The client id for which the Microsoft endpoint echoes the client secret back in its error.</summary>
+    public const string EchoClient = "0e0e0e0e-0000-4000-8000-0000000000ec";
     public int Port { get; }
     public string Address => $"http://127.0.0.1:{Port}";
     public string Tenant { get; } = Guid.NewGuid().ToString("D");
@@ -72,6 +74,8 @@ public sealed class TokenEndpoint : IDisposable
 
         if (path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal))
         {
+            // A careless server that echoes what it was sent (the secrets scan's worst case).
+            if (form["client_id"] == EchoClient) return (401, $$"""{"error":"{{form["client_secret"]}}","error_description":"{{form["client_secret"]}}"}""");
             if (path != $"/{Tenant}/oauth2/v2.0/token") return (400, """{"error":"invalid_request","error_description":"AADSTS90002: Tenant not found."}""");
             if (form["grant_type"] != "client_credentials" || form["scope"] is null) return (400, """{"error":"invalid_request"}""");
             return Known(form["client_id"]!, form["client_secret"]) ? (200, token) : (401, invalidClient);

@@ -43,7 +43,13 @@ public class HostileInputTests
     }
 
     /// <summary>Writes that take no body: the structural body corpus would be ignored, so only their ids and queries are probed.</summary>
-    private static readonly HashSet<string> BodylessWrites = [$"POST {Base}/servers/{{name}}/configurationTasks"];
+    private static readonly HashSet<string> BodylessWrites =
+    [
+        $"POST {Base}/servers/{{name}}/configurationTasks",
+        $"POST {Base}/adSyncProfiles/{{id}}/connection/test",
+        $"POST {Base}/storageTargets/{{id}}/connection/test",
+        $"POST {Base}/importSources/{{id}}/connection/test",
+    ];
 
     /// <summary>
     /// A valid value per route parameter that has no collection to discover it from (GET of the path before the

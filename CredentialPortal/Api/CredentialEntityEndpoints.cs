@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,11 +20,11 @@ public static class CredentialEntityEndpoints
         foreach (var resource in EntityCatalog.Resources)
         {
             var group = api.MapGroup("/" + resource.Name).WithTags(resource.PluralTitle);
-            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? after, string? type, string? search) =>
-                    ListAsync(http, connectors, resource, offset, limit, after, type, search))
+            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, int? offset, int? limit, string? after, string? type, string? search) =>
+                    ListAsync(http, connectors, checker, resource, offset, limit, after, type, search))
                 .RequirePermission(Permission.ReadCredentials)
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
-            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
+            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, string id) => GetAsync(http, connectors, checker, resource, id))
                 .RequirePermission(Permission.ReadCredentials)
                 .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
             group.MapPatch("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => PatchAsync(http, connectors, resource, id))
@@ -34,12 +35,19 @@ public static class CredentialEntityEndpoints
                 .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
                 .RequirePermission(Permission.VerifyCredentials)
                 .WithSummary("Check a plain value against a stored secret: true or false.");
+            group.MapPost("/{id}/connection/test", (HttpContext http, ConnectionChecker checker, string id) => TestConnectionAsync(http, checker, resource, id))
+                .RequirePermission(Permission.TestConnections)
+                .WithName($"{resource.Name}.connection.test")
+                .WithSummary("Check the stored credential against the entity's target now: ok, rejected, unreachable, misconfigured or unsupported.")
+                .Produces<ConnectionTestAnswer>(StatusCodes.Status200OK)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status404NotFound);
         }
         return api;
     }
 
     private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(
-        HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? after, string? type, string? search)
+        HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, EntityResource resource, int? offset, int? limit, string? after, string? type, string? search)
     {
         if (ApiPaging.Check(offset, limit, after, c => ConnectorCredentials.IsCursorOf(resource, c), out var cursor) is { } problem) return problem;
         if (!string.IsNullOrEmpty(type) && resource.FindType(type) is null)
@@ -50,14 +58,23 @@ public static class CredentialEntityEndpoints
         var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, cursor, http.RequestAborted);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         ApiPaging.LinkNext(http, page.Next, pageSize);
-        return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));
+        var items = new List<JsonNode>(page.Items.Count);
+        foreach (var item in page.Items)
+        {
+            items.Add(ApiRepresentation.Of(item, await checker.LastCheckAsync(resource, item.Id, http.RequestAborted)));
+        }
+        return TypedResults.Ok(new JsonArray(items.ToArray()));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
+    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, EntityResource resource, string id)
     {
         var entity = await connectors.GetAsync(resource, id, http.RequestAborted);
         if (entity is null) return ApiProblems.NotFound($"{resource.Title} '{id}'");
         http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (await checker.LastCheckAsync(resource, entity.Id, http.RequestAborted) is { } last)
+        {
+            return TypedResults.Ok(ApiRepresentation.Of(entity, last));
+        }
         // Snapshots are immutable, so each one is serialised once and its bytes reused for every read.
         return TypedResults.Bytes(ApiRepresentation.Utf8Of(entity), "application/json; charset=utf-8");
     }
@@ -97,6 +114,16 @@ public static class CredentialEntityEndpoints
         return result.Value!.Result == VerificationResult.Refused
             ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
             : TypedResults.Ok(result.Value.Matches);
+    }
+
+    /// <summary>The answer of a connection test, for the OpenAPI document (the body is built by ApiRepresentation).</summary>
+    public sealed record ConnectionTestAnswer(string Result, string Detail, DateTime CheckedAt, long DurationMs);
+
+    private static async Task<IResult> TestConnectionAsync(HttpContext http, ConnectionChecker checker, EntityResource resource, string id)
+    {
+        var result = await checker.TestAsync(ApiCaller.Actor(http), resource, id, http.RequestAborted);
+        // Any result is an answer (a rejected credential is what the caller asked to learn), never an error status.
+        return result.Succeeded ? TypedResults.Ok(ApiRepresentation.Of(result.Value!)) : ApiProblems.For(result);
     }
 
     private static Ok<JsonObject> WithETag(HttpContext http, EntitySnapshot entity)

@@ -1,5 +1,6 @@
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.Passwords;
@@ -43,6 +44,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ConfigurationTask> ConfigurationTasks => Set<ConfigurationTask>();
     /// <summary>The Data Protection key ring (Data/KeyRing: sealed with the master key when one is configured).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ConnectionCheckState> ConnectionCheckStates => Set<ConnectionCheckState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -163,6 +165,20 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.ToTable("DataProtectionKeys");
             e.Property(x => x.FriendlyName).HasMaxLength(128);
             e.Property(x => x.Xml).IsRequired();
+        });
+
+        builder.Entity<ConnectionCheckState>(e =>
+        {
+            e.ToTable("ConnectionChecks");
+            e.Property(x => x.Resource).HasMaxLength(64);
+            e.Property(x => x.EntityKey).HasMaxLength(64);
+            e.Property(x => x.Result).HasMaxLength(16);
+            e.Property(x => x.Detail).HasMaxLength(512);
+            e.Property(x => x.Trigger).HasMaxLength(16);
+            e.Property(x => x.AlertFrom).HasMaxLength(16);
+            e.HasIndex(x => new { x.Resource, x.EntityKey }).IsUnique();
+            e.HasIndex(x => x.Result);
+            e.HasIndex(x => x.AlertOpen);
         });
 
         builder.Entity<ActorLockout>(e =>

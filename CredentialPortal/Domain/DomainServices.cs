@@ -48,6 +48,18 @@ public static class DomainServices
         services.AddSingleton<CredentialHealth>();
         services.AddSingleton<AuditQueries>();
 
+        // Connection checks: one IConnectionCheck per connector type, the runner, the schedule and its heartbeat.
+        services.AddSingleton(sp => ConnectionChecks.ConnectionCheckOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<ConnectionChecks.TrustedCertificates>();
+        foreach (var check in typeof(DomainServices).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ConnectionChecks.IConnectionCheck).IsAssignableFrom(t)))
+        {
+            services.AddSingleton(typeof(ConnectionChecks.IConnectionCheck), check);
+        }
+        services.AddSingleton<ConnectionChecks.ConnectionChecker>();
+        services.AddSingleton<ConnectionChecks.ConnectionCheckSchedule>();
+        services.AddHostedService<ConnectionChecks.ConnectionCheckHeartbeat>();
+
         // Identity's hasher and normaliser are stateless: singletons, so the singleton domain services can use them.
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>());
         services.Replace(ServiceDescriptor.Singleton<ILookupNormalizer, UpperInvariantLookupNormalizer>());

@@ -92,6 +92,73 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AlertAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AlertFrom")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("AlertOpen")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RejectedAtVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertOpen");
+
+                    b.HasIndex("Result");
+
+                    b.HasIndex("Resource", "EntityKey")
+                        .IsUnique();
+
+                    b.ToTable("ConnectionChecks", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Connectors.AdSyncProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -913,6 +980,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.AdSyncProfile");
 
+                    b.Property<string>("AuthorityHost")
+                        .HasColumnType("text");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -970,6 +1040,11 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.ImportSource");
 
+                    b.Property<string>("ApiAddress")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("text")
+                        .HasColumnName("ApiAddress");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .ValueGeneratedOnUpdateSometimes()
@@ -985,7 +1060,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("ApiAddress")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("text")
+                        .HasColumnName("ApiAddress");
 
                     b.Property<string>("ApiKey")
                         .IsRequired()
@@ -1029,6 +1106,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ServiceUrl")
+                        .HasColumnType("text");
+
                     b.HasDiscriminator().HasValue("amazon_s3");
                 });
 
@@ -1044,6 +1124,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text");
+
                     b.HasDiscriminator().HasValue("azure_blob");
                 });
 
@@ -1053,6 +1136,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("Host")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("HostKeyFingerprint")
                         .HasColumnType("text");
 
                     b.Property<string>("Path")

@@ -87,6 +87,71 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AlertAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AlertFrom")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AlertOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RejectedAtVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertOpen");
+
+                    b.HasIndex("Result");
+
+                    b.HasIndex("Resource", "EntityKey")
+                        .IsUnique();
+
+                    b.ToTable("ConnectionChecks", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Connectors.AdSyncProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -874,6 +939,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.AdSyncProfile");
 
+                    b.Property<string>("AuthorityHost")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -931,6 +999,11 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.ImportSource");
 
+                    b.Property<string>("ApiAddress")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ApiAddress");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .ValueGeneratedOnUpdateSometimes()
@@ -946,7 +1019,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<string>("ApiAddress")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ApiAddress");
 
                     b.Property<string>("ApiKey")
                         .IsRequired()
@@ -990,6 +1065,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ServiceUrl")
+                        .HasColumnType("TEXT");
+
                     b.HasDiscriminator().HasValue("amazon_s3");
                 });
 
@@ -1005,6 +1083,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("TEXT");
+
                     b.HasDiscriminator().HasValue("azure_blob");
                 });
 
@@ -1014,6 +1095,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<string>("Host")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostKeyFingerprint")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Path")

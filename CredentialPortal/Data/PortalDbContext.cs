@@ -33,6 +33,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<Domain.Audit.Sinks.AuditSinkCursor> AuditSinkCursors => Set<Domain.Audit.Sinks.AuditSinkCursor>();
     public DbSet<VerificationAttempt> VerificationAttempts => Set<VerificationAttempt>();
     public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -106,6 +107,14 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.HasIndex(x => x.OccurredAt);
             e.HasIndex(x => new { x.EntityType, x.EntityId });
             e.HasIndex(x => x.ActorName);
+        });
+
+        builder.Entity<Domain.Audit.Sinks.AuditSinkCursor>(e =>
+        {
+            e.ToTable("AuditSinkCursors");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.LastError).HasMaxLength(500);
         });
 
         builder.Entity<VerificationAttempt>(e =>

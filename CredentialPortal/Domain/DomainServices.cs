@@ -35,6 +35,8 @@ public static class DomainServices
             : Catalog.EntityCatalog.Resources.SelectMany(r => r.Types).FirstOrDefault(t => t.ClrType == type)?
                 .Properties.FirstOrDefault(p => p.Property.Name == member.Name)?.Label;
 
+        services.AddSingleton<Audit.Sinks.AuditSinkStates>();
+        services.AddSingleton<Audit.Sinks.AuditSinkTest>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SecuritySettingsStore>();

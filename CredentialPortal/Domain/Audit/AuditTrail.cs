@@ -23,6 +23,11 @@ public sealed class AuditTrail(TimeProvider clock)
 {
     public static readonly string GenesisHash = new('0', 64);
 
+    /// <summary>With the sinks' progress: commits refuse when fail-closed and a sink is behind, and wake the delivery.</summary>
+    public AuditTrail(TimeProvider clock, Sinks.AuditSinkStates sinks) : this(clock) => this.sinks = sinks;
+
+    private readonly Sinks.AuditSinkStates? sinks;
+
     private readonly DatabaseExclusion chain = new("audit-chain");
     private (long Sequence, string Hash)? head;
 
@@ -72,6 +77,7 @@ public sealed class AuditTrail(TimeProvider clock)
     /// </summary>
     public async Task CommitAsync(PortalDbContext db, IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken = default)
     {
+        sinks?.ThrowIfFailClosed();
         await using var section = await chain.EnterAsync(db, cancellationToken: cancellationToken);
         // With a shared database another instance may have appended since: read the head under the lock.
         if (db.Database.IsNpgsql()) head = null;
@@ -99,6 +105,7 @@ public sealed class AuditTrail(TimeProvider clock)
             throw;
         }
         head = (sequence, hash);
+        sinks?.Appended(sequence);
     }
 
     /// <summary>Walks the whole chain in order; reports the first record whose content, link or position is wrong.</summary>

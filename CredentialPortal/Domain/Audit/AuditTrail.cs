@@ -77,7 +77,7 @@ public sealed class AuditTrail(TimeProvider clock)
     /// </summary>
     public async Task CommitAsync(PortalDbContext db, IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        sinks?.ThrowIfFailClosed();
+        sinks?.ThrowIfFailClosed(records);
         await using var section = await chain.EnterAsync(db, cancellationToken: cancellationToken);
         // With a shared database another instance may have appended since: read the head under the lock.
         if (db.Database.IsNpgsql()) head = null;

@@ -56,10 +56,13 @@ public sealed class AuditSinkStates
         }).ToList();
     }
 
-    /// <summary>Called by the audit trail before it saves: refuses when fail-closed and a sink is over its limit.</summary>
-    public void ThrowIfFailClosed()
+    /// <summary>
+    /// Called by the audit trail before it saves: refuses when fail-closed and a sink is over its limit. The portal's
+    /// own start-up work (first administrator, demo data: the System door) is not refused, or it could never start.
+    /// </summary>
+    public void ThrowIfFailClosed(IEnumerable<AuditRecord> records)
     {
-        if (!options.FailClosed) return;
+        if (!options.FailClosed || records.All(r => r.Door == Door.System)) return;
         var last = Interlocked.Read(ref head);
         foreach (var (name, p) in progress)
         {

@@ -119,6 +119,7 @@ public static class ApiEndpoints
         secured.MapCredentialEntityEndpoints();
         secured.MapMachineUserEndpoints();
         secured.MapServerConfigurationEndpoints();
+        secured.MapAuditEndpoints();
 
         endpoints.MapOpenApi(OpenApiDocumentation.DocumentPath).AllowAnonymous();
 

@@ -34,6 +34,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<Domain.Audit.Sinks.AuditSinkCursor> AuditSinkCursors => Set<Domain.Audit.Sinks.AuditSinkCursor>();
+    public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
     public DbSet<VerificationAttempt> VerificationAttempts => Set<VerificationAttempt>();
     public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -115,6 +116,11 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.HasKey(x => x.Name);
             e.Property(x => x.Name).HasMaxLength(64);
             e.Property(x => x.LastError).HasMaxLength(500);
+        });
+        builder.Entity<AuditSigningKey>(e =>
+        {
+            e.ToTable("AuditSigningKeys");
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
 
         builder.Entity<VerificationAttempt>(e =>

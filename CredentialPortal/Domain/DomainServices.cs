@@ -51,6 +51,7 @@ public static class DomainServices
         services.AddSingleton<CredentialAge>();
         services.AddSingleton<CredentialHealth>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditEvidence>();
 
         // Identity's hasher and normaliser are stateless: singletons, so the singleton domain services can use them.
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>());

@@ -13,6 +13,7 @@ public static class ApiPermissions
         VerifyUsers,
         ReadServers,
         ChangeServers,
+        ReadAudit,
     }
 
     private static readonly IReadOnlyDictionary<Operation, string[]> RolesByOperation = new Dictionary<Operation, string[]>
@@ -26,6 +27,7 @@ public static class ApiPermissions
         [Operation.ReadServers] = [PortalRoles.Administrator, PortalRoles.Integrator, PortalRoles.Auditor],
         // Server agents sign in with an Integrator account: they report registries and collect their tasks.
         [Operation.ChangeServers] = [PortalRoles.Administrator, PortalRoles.Integrator],
+        [Operation.ReadAudit] = [PortalRoles.Administrator, PortalRoles.Auditor],
     };
 
     public static bool Allows(Operation operation, IEnumerable<string> roles) => RolesByOperation[operation].Intersect(roles).Any();

@@ -135,16 +135,7 @@ public sealed class AuditTrail(TimeProvider clock)
 
     private static DateTime TruncateToMicroseconds(DateTime t) => new(t.Ticks - t.Ticks % 10, t.Kind);
 
-    internal static string ComputeHash(AuditRecord r)
-    {
-        // A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.
-        var content = JsonSerializer.SerializeToUtf8Bytes(new object?[]
-        {
-            r.Sequence, r.OccurredAt.Ticks, r.ActorId, r.ActorName, r.Door.ToString(), r.Action, r.EntityType, r.EntityId,
-            r.Properties, r.Changes, r.Outcome, r.ClientAddress, r.CorrelationId, r.PreviousHash,
-        });
-        return Convert.ToHexStringLower(SHA256.HashData(content));
-    }
+    internal static string ComputeHash(AuditRecord r) => AuditHash.Compute(r);
 
     private static async Task<(long, string)> LoadHeadAsync(PortalDbContext db, CancellationToken cancellationToken)
     {

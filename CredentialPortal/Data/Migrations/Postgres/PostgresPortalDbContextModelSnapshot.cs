@@ -113,6 +113,27 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditSigningKeys", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Audit.Sinks.AuditSinkCursor", b =>
                 {
                     b.Property<string>("Name")

@@ -106,6 +106,27 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditSigningKeys", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Audit.Sinks.AuditSinkCursor", b =>
                 {
                     b.Property<string>("Name")

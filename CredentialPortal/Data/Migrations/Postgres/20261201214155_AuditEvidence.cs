@@ -6,11 +6,25 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace CredentialPortal.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class AuditSinkCursors : Migration
+    public partial class AuditEvidence : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AuditSigningKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "text", nullable: false),
+                    PublicKey = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditSigningKeys", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "AuditSinkCursors",
                 columns: table => new
@@ -31,6 +45,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AuditSigningKeys");
+
             migrationBuilder.DropTable(
                 name: "AuditSinkCursors");
         }

@@ -143,6 +143,17 @@ public sealed class AuditVerifyTests : IClassFixture<AuditVerifyTests.Export>
     }
 
     [Fact]
+    public async Task Settings_show_the_public_key_and_the_audit_page_offers_the_signed_export_beside_csv()
+    {
+        using var admin = await PortalForms.SignedInClientAsync(export.Portal, "admin", PortalAppFactory.AdminPassword);
+        Assert.Contains(export.PublicKey, WebUtility.HtmlDecode(await admin.GetStringAsync("/settings")));
+        using var auditor = await PortalForms.SignedInClientAsync(export.Portal, "auditor", PortalAppFactory.DemoPassword);
+        var audit = await auditor.GetStringAsync("/audit");
+        Assert.Contains("data-testid=\"export-csv\"", audit);
+        Assert.Contains("data-testid=\"export-jsonl\"", audit);
+    }
+
+    [Fact]
     public async Task Only_auditors_and_administrators_export_and_a_bad_range_is_a_problem_document()
     {
         var helpdesk = await ApiSession.SignInAsync(export.Portal, "helpdesk", PortalAppFactory.DemoPassword);

@@ -776,6 +776,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("ExpiryRecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -743,6 +743,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExpiryRecordedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("TEXT");
 

@@ -11,6 +11,12 @@ namespace CredentialPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ExpiryRecordedAt",
+                table: "ActorLockouts",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AuditSigningKeys",
                 columns: table => new
@@ -50,6 +56,10 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AuditSinkCursors");
+
+            migrationBuilder.DropColumn(
+                name: "ExpiryRecordedAt",
+                table: "ActorLockouts");
         }
     }
 }

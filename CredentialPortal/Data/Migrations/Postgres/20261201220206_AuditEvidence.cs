@@ -11,6 +11,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ExpiryRecordedAt",
+                table: "ActorLockouts",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AuditSigningKeys",
                 columns: table => new
@@ -50,6 +56,10 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AuditSinkCursors");
+
+            migrationBuilder.DropColumn(
+                name: "ExpiryRecordedAt",
+                table: "ActorLockouts");
         }
     }
 }

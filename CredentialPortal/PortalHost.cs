@@ -39,6 +39,12 @@ public static class PortalHost
         // Start-up work (migrations, key ring check, roles, first administrator, demo data) runs before the other hosted
         // services: Data Protection's own one loads the key ring, whose table the migrations create.
         services.AddHostedService<DatabaseStartup>();
+        // Audit records to the configured SIEM sinks; a mistake in their settings stops start-up, worded for the operator.
+        services.AddOptions<Domain.Audit.Sinks.AuditOptions>().Bind(configuration.GetSection(Domain.Audit.Sinks.AuditOptions.Section));
+        services.AddHostedService<Domain.Audit.Sinks.AuditDelivery>();
+        // Lockouts that ran out are audit events too (set and lifted ones are recorded where they happen).
+        services.AddSingleton<Domain.Verification.LockoutExpirySweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<Domain.Verification.LockoutExpirySweep>());
 
         // Keys for cookies, tokens and connector secrets live in the database: a restart can still read them, every
         // instance over one database shares them, and a backup of the database carries them. The master key, kept

@@ -22,6 +22,7 @@ public static class Commands
         root.Subcommands.Add(AgentCommand(store, output));
         root.Subcommands.Add(CredentialCommands.Build(store, output, input));
         root.Subcommands.Add(CompletionCommand(output));
+        root.Subcommands.Add(AuditCommand(output));
         return root;
     }
 
@@ -36,6 +37,46 @@ public static class Commands
     }
 
     internal static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
+
+    /// <summary><c>unify audit verify FILE [--public-key KEY]</c>: checks a signed JSONL export offline, without the portal.</summary>
+    private static Command AuditCommand(TextWriter output)
+    {
+        var audit = new Command("audit", "Work with audit evidence exported from the portal.");
+        var file = new Argument<FileInfo>("file") { Description = "A JSONL export (GET …/audit/export?format=jsonl, or the portal's audit page)" };
+        var publicKey = new Option<string?>("--public-key")
+        {
+            Description = "The portal's audit signing key (base64 SubjectPublicKeyInfo, as Settings and GET …/audit/signing-key show it, or a file holding it): the file must be signed by it",
+        };
+        var verify = new Command("verify", "Check that the records chain (none changed, missing or reordered) and the signature holds. Exit 0 intact, 5 broken.") { file, publicKey };
+        verify.SetAction(result =>
+        {
+            var path = result.GetValue(file)!;
+            if (!path.Exists) throw new CliException(ExitCodes.Usage, $"{path.FullName} does not exist.");
+            var key = result.GetValue(publicKey);
+            if (key is not null && File.Exists(key)) key = KeyFromFile(File.ReadAllText(key));
+            if (key is not null && !IsBase64(key)) throw new CliException(ExitCodes.Usage, "--public-key must be a base64 SubjectPublicKeyInfo or a file holding one (PEM or base64).");
+            var verdict = CredentialPortal.Domain.Audit.AuditExportFormat.Verify(File.ReadAllBytes(path.FullName), key);
+            if (!verdict.Intact)
+            {
+                throw new CliException(ExitCodes.Broken, verdict.FirstBrokenSequence is { } seq
+                    ? $"broken at seq {seq}: {verdict.Problem}"
+                    : $"broken: {verdict.Problem}");
+            }
+            output.WriteLine($"intact: {verdict.RecordsChecked} records, chained and signed by {verdict.PublicKey}");
+            return ExitCodes.Ok;
+        });
+        audit.Subcommands.Add(verify);
+        return audit;
+    }
+
+    private static string KeyFromFile(string text) =>
+        string.Concat(text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
+
+    private static bool IsBase64(string text)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), buffer, out _);
+    }
 
     private static Option<int> OrgOption(string description) => new("--org", "-o") { Description = description, Required = true };
 

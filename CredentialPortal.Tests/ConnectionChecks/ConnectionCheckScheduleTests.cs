@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CredentialPortal.Data;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.ConnectionChecks;

@@ -33,6 +33,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<Domain.Audit.Sinks.AuditSinkCursor> AuditSinkCursors => Set<Domain.Audit.Sinks.AuditSinkCursor>();
+    public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
     public DbSet<VerificationAttempt> VerificationAttempts => Set<VerificationAttempt>();
     public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -108,6 +110,19 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.HasIndex(x => x.OccurredAt);
             e.HasIndex(x => new { x.EntityType, x.EntityId });
             e.HasIndex(x => x.ActorName);
+        });
+
+        builder.Entity<Domain.Audit.Sinks.AuditSinkCursor>(e =>
+        {
+            e.ToTable("AuditSinkCursors");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.LastError).HasMaxLength(500);
+        });
+        builder.Entity<AuditSigningKey>(e =>
+        {
+            e.ToTable("AuditSigningKeys");
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
 
         builder.Entity<VerificationAttempt>(e =>

@@ -29,6 +29,8 @@ public static class DomainServices
             : Catalog.EntityCatalog.Resources.SelectMany(r => r.Types).FirstOrDefault(t => t.ClrType == type)?
                 .Properties.FirstOrDefault(p => p.Property.Name == member.Name)?.Label;
 
+        services.AddSingleton<Audit.Sinks.AuditSinkStates>();
+        services.AddSingleton<Audit.Sinks.AuditSinkTest>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SecuritySettingsStore>();
@@ -47,6 +49,7 @@ public static class DomainServices
         services.AddSingleton<CredentialAge>();
         services.AddSingleton<CredentialHealth>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditEvidence>();
 
         // Connection checks: one IConnectionCheck per connector type, the runner, the schedule and its heartbeat.
         services.AddSingleton(sp => ConnectionChecks.ConnectionCheckOptions.From(sp.GetRequiredService<IConfiguration>()));

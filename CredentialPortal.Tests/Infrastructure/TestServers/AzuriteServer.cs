@@ -56,9 +56,12 @@ public sealed class MotoS3Server : TestServerProcess
     public const string Bucket = "recordings";
     public const string Region = "eu-central-1";
 
+    // The machine image's own Python (pyenv) carries moto; Debian's python3-moto is the fallback .ci/run installs.
+    private static readonly string[] PythonCandidates = ["/root/.pyenv/shims/python3", "/usr/bin/python3"];
+
     public MotoS3Server() : base("moto")
     {
-        var python = new[] { "/root/.pyenv/shims/python3", "/usr/bin/python3" }.FirstOrDefault(File.Exists)
+        var python = PythonCandidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("python3 is missing: install the Debian package 'python3-moto' (.ci/run installs it).");
         Port = FreePort();
         // Four requests go unauthenticated: the bucket, the IAM user, its policy and its access key. Then auth is on.

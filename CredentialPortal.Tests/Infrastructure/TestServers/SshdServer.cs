@@ -89,7 +89,7 @@ public sealed partial class SshdServer : TestServerProcess
         if (!File.Exists(LogPath)) return 0;
         using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var text = new StreamReader(stream).ReadToEnd();
-        return AttemptLine().Matches(text).Count;
+        return AttemptLine().Count(text);
     }
 
     [GeneratedRegex(@"(Accepted|Failed) (password|publickey) for (invalid user )?\S+ from 127\.0\.0\.1")]

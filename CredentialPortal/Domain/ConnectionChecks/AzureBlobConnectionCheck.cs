@@ -1,4 +1,3 @@
-using System.Net.Http;
 using Azure;
 using Azure.Core.Pipeline;
 using Azure.Storage;

@@ -43,7 +43,7 @@ public sealed class ConnectionChecker(
     private const string Topic = "connection-check";
     private const int MaxDetail = 400;
 
-    private readonly IReadOnlyDictionary<string, IConnectionCheck> byType = checks.ToDictionary(c => c.TypeName, StringComparer.Ordinal);
+    private readonly Dictionary<string, IConnectionCheck> byType = checks.ToDictionary(c => c.TypeName, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionCheckOutcome?>>> running = new(StringComparer.Ordinal);
     private volatile ConcurrentDictionary<(string, string), LastCheck>? lastChecks;
     private bool subscribed;
@@ -240,6 +240,7 @@ public sealed class ConnectionChecker(
     /// <summary>Closes an entity's open alert (audited). False when it had none.</summary>
     public async Task<bool> AcknowledgeAsync(Actor actor, string resource, string entityKey, CancellationToken cancellationToken = default)
     {
+        if (!actor.Allows(Permission.TestConnections)) return false;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var state = await db.ConnectionCheckStates.FirstOrDefaultAsync(s => s.Resource == resource && s.EntityKey == entityKey && s.AlertOpen, cancellationToken);
         if (state is null) return false;

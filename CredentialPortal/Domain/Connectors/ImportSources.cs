@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Domain.Catalog;
+using FluentValidation;
 
 namespace CredentialPortal.Domain.Connectors;
 

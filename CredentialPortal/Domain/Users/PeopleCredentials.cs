@@ -200,7 +200,7 @@ public sealed class PeopleCredentials(
 
     /// <summary>Enables or disables an account; disabling ends its portal sessions and API tokens at once.</summary>
     public Task<DomainResult<UserSnapshot>> SetEnabledAsync(Actor actor, int id, bool enabled, CancellationToken cancellationToken = default) =>
-        ChangeAccountAsync(actor, Permission.ManageAccounts, id, AuditActions.Update, ["enabled"], user =>
+        ChangeAccountAsync(actor, Permission.ManageAccounts, id, enabled ? AuditActions.AccountEnabled : AuditActions.AccountDisabled, ["enabled"], user =>
         {
             if (user.Enabled == enabled) return enabled ? "The account is already enabled." : "The account is already disabled.";
             if (!enabled && actor.UserId == user.Id) return "You cannot disable your own account.";
@@ -472,6 +472,18 @@ public sealed class PeopleCredentials(
         await audit.CommitAsync(db,
             [audit.Describe(actor, succeeded ? AuditActions.SignInSucceeded : AuditActions.SignInFailed, Users,
                 userId?.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome: reason)],
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that a wrong password just set the account's sign-in lockout (Identity's, until <paramref name="until"/>).
+    /// </summary>
+    public async Task RecordSignInLockoutAsync(Actor actor, int userId, DateTimeOffset? until, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await audit.CommitAsync(db,
+            [audit.Describe(actor, AuditActions.SignInLockedOut, "users", userId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["lockoutEnd"],
+                outcome: until is { } end ? $"sign-in locked until {end.UtcDateTime:u}" : "sign-in locked")],
             cancellationToken);
     }
 

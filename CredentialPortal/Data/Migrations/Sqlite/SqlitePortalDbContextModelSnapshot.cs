@@ -87,6 +87,54 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditSigningKeys", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.Sinks.AuditSinkCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastDeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastDeliveredSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSentSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditSinkCursors", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState", b =>
                 {
                     b.Property<long>("Id")
@@ -739,6 +787,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<string>("ActorName")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiryRecordedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LiftedAt")

@@ -188,12 +188,13 @@ public class SignInAbuseTests
             "different answers:\n" + string.Join("\n", answers.DistinctBy(a => a.Answer).Select(a => $"{a.Case}: {a.Answer}")));
         Assert.StartsWith("401 ", answers[0].Answer);
 
-        // Comparable time: each case's median within a factor of two of a wrong password's (skipping the hash is ~50x faster).
+        // Comparable time: each case's median within a factor of five of a wrong password's. Skipping the hash is ~50x
+        // faster, so this still catches it, while a machine busy with other builds (medians of 5 vary 2-3x) does not.
         var reference = Median(times["wrong password"]);
         foreach (var (name, samples) in times)
         {
             var ratio = Median(samples) / reference;
-            Assert.True(ratio is > 0.5 and < 2, $"{name}: median {Median(samples):F1} ms against {reference:F1} ms for a wrong password " +
+            Assert.True(ratio is > 0.2 and < 5, $"{name}: median {Median(samples):F1} ms against {reference:F1} ms for a wrong password " +
                 $"({string.Join(", ", times.Select(t => $"{t.Key}: {string.Join("/", t.Value.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"))})");
         }
 

@@ -23,18 +23,22 @@ public static class CredentialEntityEndpoints
             group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? type, string? search) =>
                     ListAsync(http, connectors, resource, offset, limit, type, search))
                 .RequirePermission(Permission.ReadCredentials)
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.List)
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
             group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
                 .RequirePermission(Permission.ReadCredentials)
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Get)
                 .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
             group.MapPatch("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => PatchAsync(http, connectors, resource, id))
                 .RequirePermission(Permission.ChangeCredentials)
-                .WithSummary("Change the sent properties (secrets included), all or nothing.");
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Patch)
+                .WithSummary($"Change a {resource.Title.ToLowerInvariant()}'s sent properties (secrets included), all or nothing.");
             group.MapPost("/{id}/password/verify", (HttpContext http, ConnectorCredentials connectors, TimeProvider clock, string id) =>
                     VerifyAsync(http, connectors, clock, resource, id))
                 .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
                 .RequirePermission(Permission.VerifyCredentials)
-                .WithSummary("Check a plain value against a stored secret: true or false.");
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Verify)
+                .WithSummary($"Check a plain value against a {resource.Title.ToLowerInvariant()}'s stored secret: true or false.");
         }
         return api;
     }

@@ -84,7 +84,7 @@ public class OpenApiContractTests(CredentialApiTests.Host host) : IClassFixture<
             var verify = schemas[resource.Name + ".verify"]!;
             Assert.Equal(resource.Types.SelectMany(t => t.Secrets).Select(s => s.Name).Distinct().Order(),
                 verify["properties"]!["property"]!["enum"]!.AsArray().Select(v => (string)v!).Order());
-            var union = schemas[resource.Name]!;
+            var union = schemas[CredentialPortal.Api.OpenApiDocumentation.UnionName(resource.Name)]!;
             Assert.Equal("type", (string?)union["discriminator"]!["propertyName"]);
             Assert.Equal(resource.Types.Count, union["oneOf"]!.AsArray().Count);
             var path = document["paths"]![$"/verba/restapi/v1/{resource.Name}/{{id}}"]!["patch"]!["requestBody"]!["content"]!;

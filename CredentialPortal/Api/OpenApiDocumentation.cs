@@ -111,7 +111,7 @@ public static class OpenApiDocumentation
         foreach (var resource in EntityCatalog.Resources)
         {
             foreach (var type in resource.Types) schemas[SchemaName(type)] = SchemaOf(type);
-            schemas[resource.Name] = EntityUnion(resource, document);
+            schemas[UnionName(resource.Name)] = EntityUnion(resource, document);
             schemas[resource.Name + ".patch"] = PatchSchema(resource.Types.Select(t => (t.Name, t.Properties, t.Secrets)), resource.Title);
             schemas[resource.Name + ".verify"] = VerifySchema(resource);
         }
@@ -242,7 +242,7 @@ public static class OpenApiDocumentation
     private static void DescribeCredentialOperation(OpenApiOperation operation, OpenApiDocument document, CredentialOperation shape, bool keyset)
     {
         var users = shape.Resource == AccountCatalog.Users.Resource;
-        IOpenApiSchema entity = users ? new OpenApiSchemaReference("user", document) : new OpenApiSchemaReference(shape.Resource, document);
+        IOpenApiSchema entity = users ? new OpenApiSchemaReference("user", document) : new OpenApiSchemaReference(UnionName(shape.Resource), document);
         var etag = new Dictionary<string, IOpenApiHeader>
         {
             ["ETag"] = new OpenApiHeader { Description = "The entity's version: send it back as If-Match to change it only if nobody else did.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
@@ -357,6 +357,13 @@ public static class OpenApiDocumentation
     // ---- schemas from the catalog ----
 
     public static string SchemaName(EntityTypeDescriptor type) => $"{type.Resource.Name}.{type.Name}";
+
+    /// <summary>
+    /// The schema of any entity of a resource (<c>storageTarget</c>): singular, so generators that turn
+    /// <c>storageTargets.amazon_s3</c> into a namespace do not meet a class of the same name.
+    /// </summary>
+    public static string UnionName(string resource) =>
+        EntityCatalog.FindResource(resource) is { } r ? char.ToLowerInvariant(SingularName(r.Title)[0]) + SingularName(r.Title)[1..] : resource;
 
     private static OpenApiSchema EntityUnion(EntityResource resource, OpenApiDocument document) => new()
     {

@@ -21,12 +21,14 @@ public static class MachineUserEndpoints
         orgs.MapPost("/{org}/machineUsers", AddAsync)
             .RequirePermission(Permission.ManageMachineUsers)
             .WithName("addMachineUser")
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status201Created)
             .WithSummary("Add a machine user. The password is returned only when the server generated it, in this one response.");
 
         api.MapGroup("/machineUsers").WithTags("Machine users")
             .MapPut("/{user}/password", SetPasswordAsync)
             .RequirePermission(Permission.ManageMachineUsers)
             .WithName("setMachineUserPassword")
+            .Produces(StatusCodes.Status204NoContent)
             .WithSummary("Set a machine user's password (by account id or name). 204 on success.");
         return api;
     }

@@ -36,7 +36,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Orgs.Item.
         /// <summary>
         /// Requires the permission `ManageMachineUsers` (roles: Administrator, Integrator).
         /// </summary>
-        /// <returns>A <see cref="Stream"/></returns>
+        /// <returns>A <see cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.JsonObject"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 400 status code</exception>
@@ -49,11 +49,11 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Orgs.Item.
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CredentialPortal.Tests.ApiClient.Generated.Models.JsonObject?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CredentialPortal.Tests.ApiClient.Generated.Models.JsonObject> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToPostRequestInformation(requestConfiguration);
@@ -68,7 +68,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Orgs.Item.
                 { "415", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CredentialPortal.Tests.ApiClient.Generated.Models.JsonObject>(requestInfo, global::CredentialPortal.Tests.ApiClient.Generated.Models.JsonObject.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Requires the permission `ManageMachineUsers` (roles: Administrator, Integrator).
@@ -86,7 +86,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Orgs.Item.
 #endif
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "application/json");
             return requestInfo;
         }
         /// <summary>

@@ -36,7 +36,6 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Servers.It
         /// <summary>
         /// Requires the permission `ChangeServers` (roles: Administrator, Integrator).
         /// </summary>
-        /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 400 status code</exception>
@@ -49,11 +48,11 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Servers.It
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> PutAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task PutAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> PutAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task PutAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToPutRequestInformation(requestConfiguration);
@@ -68,7 +67,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Servers.It
                 { "415", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Requires the permission `ChangeServers` (roles: Administrator, Integrator).

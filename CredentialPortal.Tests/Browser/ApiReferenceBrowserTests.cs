@@ -27,6 +27,15 @@ public class ApiReferenceBrowserTests(BrowserFixture browser)
         // The document's title, and an operation from the catalog, rendered by the script.
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "CredentialPortal REST API v1" }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Get an access token with a login name and password").First).ToBeAttachedAsync();
+
+        // "Try it": the token operation's test request goes to this portal and its answer is shown.
+        var apiCall = page.WaitForResponseAsync(r => r.Url.EndsWith("/verba/restapi/v1/auth/token", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test Request" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).First.ClickAsync();
+        var answer = await apiCall;
+        // The example body's password is not the integrator's: the portal's own refusal, shown in the page.
+        Assert.Equal(401, answer.Status);
+        await Assertions.Expect(page.GetByText("The client id or secret is incorrect").First).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(500);
 
         lock (browser.PageErrors) Assert.True(browser.PageErrors.Count == errorsBefore, string.Join("\n", browser.PageErrors.Skip(errorsBefore)));

@@ -10,7 +10,7 @@ using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,18 +39,27 @@ public static class PortalHost
         // Start-up work (migrations, key ring check, roles, first administrator, demo data) runs before the other hosted
         // services: Data Protection's own one loads the key ring, whose table the migrations create.
         services.AddHostedService<DatabaseStartup>();
+        // Audit records to the configured SIEM sinks; a mistake in their settings stops start-up, worded for the operator.
+        services.AddOptions<Domain.Audit.Sinks.AuditOptions>().Bind(configuration.GetSection(Domain.Audit.Sinks.AuditOptions.Section));
+        services.AddHostedService<Domain.Audit.Sinks.AuditDelivery>();
+        // Lockouts that ran out are audit events too (set and lifted ones are recorded where they happen).
+        services.AddSingleton<Domain.Verification.LockoutExpirySweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<Domain.Verification.LockoutExpirySweep>());
 
         // Keys for cookies, tokens and connector secrets live in the database: a restart can still read them, every
         // instance over one database shares them, and a backup of the database carries them. The master key, kept
         // outside the database, encrypts them there (KeyRingProtection checks it at start-up).
         services.AddSingleton(sp => PortalMasterKey.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton<KeyRingProtection>();
-        services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<PortalDbContext>, PortalMasterKey>((o, contexts, masterKey) =>
+        services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToDbContext<PortalDbContext>();
+        // After PersistKeysToDbContext has set its store: reads go through the master-key check, writes are sealed.
+        services.AddOptions<KeyManagementOptions>().PostConfigure<PortalMasterKey>((o, masterKey) =>
         {
-            o.XmlRepository = new DatabaseKeyRing(contexts, masterKey);
+            o.XmlRepository = new MasterKeyCheckedKeyRing(o.XmlRepository ?? throw new InvalidOperationException("PersistKeysToDbContext set no key ring store."), masterKey);
             if (masterKey.IsConfigured) o.XmlEncryptor = new MasterKeyXmlEncryptor(masterKey);
         });
+        // The EF Core store logs each key's XML at Debug: in Development without a master key that is key material.
+        builder.Logging.AddFilter(typeof(EntityFrameworkCoreXmlRepository<>).Namespace, LogLevel.Information);
 
         // Identity: people's accounts, roles, login lockout, PBKDF2-HMAC-SHA512 hashing.
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PortalOptions>>((o, portal) =>
@@ -130,6 +139,7 @@ public static class PortalHost
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
+            StaticWebAssetsCheck.WarnIfMissing(app.Environment, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StaticWebAssetsCheck)));
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }

@@ -26,6 +26,12 @@ public sealed class PortalOptions
     /// <summary>Portal cookie lifetime without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// A portal tab hidden this long has its circuit paused (the server frees it, keeping only its persistent component
+    /// state) and resumed without a reload when shown again. Zero keeps background circuits running.
+    /// </summary>
+    public TimeSpan BackgroundTabPauseAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>OWASP ASVS 5.0 minimum for PBKDF2-HMAC-SHA512.</summary>
     public const int ProductionPasswordHashIterations = 210_000;
 }

@@ -5,7 +5,10 @@ using CredentialPortal.Domain.Passwords;
 
 namespace Unify;
 
-/// <summary>The command tree: remote add/list/remove, login, user org-list, user machine add/set-password, agent (docs/design.md §5).</summary>
+/// <summary>
+/// The command tree: remote add/list/remove, login, user org-list, user machine add/set-password, agent, credential
+/// list/get/rotate/verify, completion (docs/design.md §5).
+/// </summary>
 public static class Commands
 {
     private const string PasswordWarning = "IMPORTANT: The password, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
@@ -17,10 +20,63 @@ public static class Commands
         root.Subcommands.Add(LoginCommand(store, output, input));
         root.Subcommands.Add(UserCommand(store, output, input));
         root.Subcommands.Add(AgentCommand(store, output));
+        root.Subcommands.Add(CredentialCommands.Build(store, output, input));
+        root.Subcommands.Add(CompletionCommand(output));
+        root.Subcommands.Add(AuditCommand(output));
         return root;
     }
 
-    private static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary><c>--output table|json</c>: a table (or sentence) for people by default, JSON for scripts.</summary>
+    internal static Option<string> OutputOption()
+    {
+        var format = new Option<string>("--output") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        return format;
+    }
+
+    internal static Option<string> RemoteOption() => new("--remote") { Description = "Nickname for the remote cluster to connect to", Required = true };
+
+    /// <summary><c>unify audit verify FILE [--public-key KEY]</c>: checks a signed JSONL export offline, without the portal.</summary>
+    private static Command AuditCommand(TextWriter output)
+    {
+        var audit = new Command("audit", "Work with audit evidence exported from the portal.");
+        var file = new Argument<FileInfo>("file") { Description = "A JSONL export (GET …/audit/export?format=jsonl, or the portal's audit page)" };
+        var publicKey = new Option<string?>("--public-key")
+        {
+            Description = "The portal's audit signing key (base64 SubjectPublicKeyInfo, as Settings and GET …/audit/signing-key show it, or a file holding it): the file must be signed by it",
+        };
+        var verify = new Command("verify", "Check that the records chain (none changed, missing or reordered) and the signature holds. Exit 0 intact, 5 broken.") { file, publicKey };
+        verify.SetAction(result =>
+        {
+            var path = result.GetValue(file)!;
+            if (!path.Exists) throw new CliException(ExitCodes.Usage, $"{path.FullName} does not exist.");
+            var key = result.GetValue(publicKey);
+            if (key is not null && File.Exists(key)) key = KeyFromFile(File.ReadAllText(key));
+            if (key is not null && !IsBase64(key)) throw new CliException(ExitCodes.Usage, "--public-key must be a base64 SubjectPublicKeyInfo or a file holding one (PEM or base64).");
+            var verdict = CredentialPortal.Domain.Audit.AuditExportFormat.Verify(File.ReadAllBytes(path.FullName), key);
+            if (!verdict.Intact)
+            {
+                throw new CliException(ExitCodes.Broken, verdict.FirstBrokenSequence is { } seq
+                    ? $"broken at seq {seq}: {verdict.Problem}"
+                    : $"broken: {verdict.Problem}");
+            }
+            output.WriteLine($"intact: {verdict.RecordsChecked} records, chained and signed by {verdict.PublicKey}");
+            return ExitCodes.Ok;
+        });
+        audit.Subcommands.Add(verify);
+        return audit;
+    }
+
+    private static string KeyFromFile(string text) =>
+        string.Concat(text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
+
+    private static bool IsBase64(string text)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), buffer, out _);
+    }
 
     private static Option<int> OrgOption(string description) => new("--org", "-o") { Description = description, Required = true };
 
@@ -46,10 +102,20 @@ public static class Commands
             return ExitCodes.Ok;
         });
 
-        var list = new Command("list", "List the remotes.");
-        list.SetAction(_ =>
+        var listFormat = OutputOption();
+        var list = new Command("list", "List the remotes.") { listFormat };
+        list.SetAction(result =>
         {
             var remotes = store.Load();
+            if (result.GetValue(listFormat) == "json")
+            {
+                // Never the refresh token: only whether there is one.
+                output.WriteLine(new JsonArray([.. remotes.Select(r => (JsonNode)new JsonObject
+                {
+                    ["name"] = r.Key, ["url"] = r.Value.Url, ["user"] = r.Value.User, ["signedIn"] = r.Value.RefreshToken is not null,
+                })]).ToJsonString(Indented));
+                return ExitCodes.Ok;
+            }
             if (remotes.Count == 0) output.WriteLine("No remotes. Add one with: unify remote add NAME --url URL");
             foreach (var (key, value) in remotes)
             {
@@ -101,8 +167,7 @@ public static class Commands
 
         var remote = RemoteOption();
         var org = OrgOption("View users assigned to this org");
-        var format = new Option<string>("--output") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = OutputOption();
         var orgList = new Command("org-list", "View the list of users including their ID, name, email, created timestamp, status, and role.") { org, remote, format };
         orgList.SetAction(async (result, cancellationToken) =>
         {
@@ -110,7 +175,7 @@ public static class Commands
             var users = (await client.SendAsync(HttpMethod.Get, $"/orgs/{result.GetValue(org)}/users", null, cancellationToken))!.AsArray();
             if (result.GetValue(format) == "json")
             {
-                output.WriteLine(users.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.WriteLine(users.ToJsonString(Indented));
                 return ExitCodes.Ok;
             }
             WriteTable(output, ["ID", "NAME", "EMAIL", "CREATED", "STATUS", "ROLE"],
@@ -136,7 +201,8 @@ public static class Commands
         var password = new Option<string?>("--password") { Description = "Machine user password. Optional - if not specified, the tool will generate a long random password" };
         var role = new Option<string>("--role") { Description = "User role for the given org. Either \"Admin\" or \"Contributor\". Defaults to \"Contributor\" if not specified.", DefaultValueFactory = _ => "Contributor" };
         role.AcceptOnlyFromAmong("Admin", "Contributor");
-        var add = new Command("add", "Add a new machine user and set the password.") { org, remote, name, accountId, password, role };
+        var format = OutputOption();
+        var add = new Command("add", "Add a new machine user and set the password.") { org, remote, name, accountId, password, role, format };
         add.SetAction(async (result, cancellationToken) =>
         {
             // The tool generates the password when none is given (docs/requirements.md R2.4), so it is known before it is sent.
@@ -150,6 +216,14 @@ public static class Commands
                 password = chosen,
                 role = result.GetValue(role),
             }, cancellationToken))!;
+            if (result.GetValue(format) == "json")
+            {
+                var answer = created.DeepClone().AsObject();
+                answer["org"] = result.GetValue(org);
+                if (given is null) answer["password"] = chosen; // generated: shown once
+                output.WriteLine(answer.ToJsonString(Indented));
+                return ExitCodes.Ok;
+            }
             output.WriteLine($"Created machine user {created["id"]} '{created["name"]}' in org {result.GetValue(org)} with role {created["role"]}.");
             if (given is null)
             {
@@ -169,7 +243,8 @@ public static class Commands
         var password = new Option<string?>("--password") { Description = "Machine user password" };
         var generate = new Option<bool>("--generate") { Description = "Generate a long random password and print it once" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (keeps it out of shell history)" };
-        var setPassword = new Command("set-password", "Update the password for a machine user.") { remote, user, password, generate, passwordStdin };
+        var format = OutputOption();
+        var setPassword = new Command("set-password", "Update the password for a machine user.") { remote, user, password, generate, passwordStdin, format };
         setPassword.Validators.Add(result =>
         {
             var sources = (result.GetValue(password) is not null ? 1 : 0) + (result.GetValue(generate) ? 1 : 0) + (result.GetValue(passwordStdin) ? 1 : 0);
@@ -182,6 +257,13 @@ public static class Commands
                 : result.GetValue(password)!;
             using var client = new PortalClient(store, result.GetValue(remote)!);
             await client.SendAsync(HttpMethod.Put, $"/machineUsers/{Uri.EscapeDataString(result.GetValue(user)!)}/password", new { password = value }, cancellationToken);
+            if (result.GetValue(format) == "json")
+            {
+                var answer = new JsonObject { ["user"] = result.GetValue(user) };
+                if (result.GetValue(generate)) answer["password"] = value; // generated: shown once
+                output.WriteLine(answer.ToJsonString(Indented));
+                return ExitCodes.Ok;
+            }
             output.WriteLine($"Password of '{result.GetValue(user)}' set.");
             if (result.GetValue(generate))
             {
@@ -220,6 +302,39 @@ public static class Commands
         return agent;
     }
 
+    /// <summary>
+    /// Prints a bash completion function. It asks unify itself through System.CommandLine's <c>[suggest:POSITION]</c>
+    /// directive (what dotnet-suggest does, without needing that tool), so completions always match this binary.
+    /// </summary>
+    private static Command CompletionCommand(TextWriter output)
+    {
+        var shell = new Argument<string>("shell") { Description = "The shell to complete in (bash)" };
+        shell.AcceptOnlyFromAmong("bash");
+        var completion = new Command("completion", "Print the shell completion script, e.g.: unify completion bash >> ~/.bashrc") { shell };
+        completion.SetAction(_ =>
+        {
+            output.Write(BashCompletion);
+            return ExitCodes.Ok;
+        });
+        return completion;
+    }
+
+    internal const string BashCompletion = """
+        # bash completion for unify: asks unify's [suggest] directive (System.CommandLine) for the words at the cursor.
+        _unify_complete()
+        {
+            local line="${COMP_LINE:0:COMP_POINT}"
+            line="${line#"${COMP_WORDS[0]}"}"
+            line="${line#"${line%%[![:space:]]*}"}"
+            local IFS=$'\n'
+            local words
+            words=$("${COMP_WORDS[0]}" "[suggest:${#line}]" "$line" 2>/dev/null) || return
+            COMPREPLY=($(compgen -W "$words" -- "${COMP_WORDS[COMP_CWORD]}"))
+        }
+        complete -o default -F _unify_complete unify
+
+        """;
+
     private static TimeSpan ParseInterval(string text)
     {
         var unit = text.Length > 0 ? text[^1] : ' ';
@@ -235,11 +350,11 @@ public static class Commands
         throw new CliException(ExitCodes.Usage, $"'{text}' is not an interval such as 30s, 5m or 1h.");
     }
 
-    private static string Created(JsonNode? value) =>
+    internal static string Created(JsonNode? value) =>
         DateTime.TryParse((string?)value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var at)
             ? at.ToString("yyyy-MM-dd HH:mm:ss") + "Z" : $"{value}";
 
-    private static void WriteTable(TextWriter output, string[] headers, IEnumerable<string[]> rows)
+    internal static void WriteTable(TextWriter output, string[] headers, IEnumerable<string[]> rows)
     {
         var all = rows.ToList();
         var widths = headers.Select((h, i) => Math.Max(h.Length, all.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
@@ -247,7 +362,7 @@ public static class Commands
         foreach (var row in all) output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
     }
 
-    private static string ReadLine(TextReader input) =>
+    internal static string ReadLine(TextReader input) =>
         input.ReadLine() is { Length: > 0 } line ? line : throw new CliException(ExitCodes.Usage, "Standard input held no password.");
 
     /// <summary>Reads a password from the terminal without echoing it.</summary>

@@ -23,17 +23,58 @@ public sealed class PortalClient(RemoteStore store, string remoteName) : IDispos
         store.Update(remoteName, r => { r.User = user; r.RefreshToken = token.Refresh; });
     }
 
-    public async Task<JsonNode?> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    public async Task<JsonNode?> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        (await SendAsync(method, Api(path), body is null ? null : JsonContent.Create(body), cancellationToken)).Body;
+
+    /// <summary>Sends raw content (e.g. a users' verify body, which is the plain text itself).</summary>
+    public async Task<JsonNode?> SendContentAsync(HttpMethod method, string path, HttpContent content, CancellationToken cancellationToken) =>
+        (await SendAsync(method, Api(path), content, cancellationToken)).Body;
+
+    /// <summary>
+    /// Every item of a list, page by page: the first request is <paramref name="path"/>, each next one is the page's
+    /// <c>Link: &lt;…&gt;; rel="next"</c> (RFC 8288), until a page has none.
+    /// </summary>
+    public async IAsyncEnumerable<JsonNode?> ListAllAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Uri? next = Api(path);
+        var visited = new HashSet<Uri>();
+        while (next is not null)
+        {
+            if (!visited.Add(next)) throw new CliException(ExitCodes.Refused, $"The server's next page {next.PathAndQuery} points back to a page already read.");
+            var (body, link) = await SendAsync(HttpMethod.Get, next, null, cancellationToken);
+            if (body is not JsonArray items) throw new CliException(ExitCodes.Refused, $"The server answered {next.AbsolutePath} with something other than a list.");
+            foreach (var item in items) yield return item;
+            next = link;
+        }
+    }
+
+    private async Task<(JsonNode? Body, Uri? Next)> SendAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken)
     {
         accessToken ??= await RenewAsync(cancellationToken);
-        using var request = new HttpRequestMessage(method, Api(path));
+        using var request = new HttpRequestMessage(method, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         request.Headers.Add("X-Credential-Client", "unify");
-        if (body is not null) request.Content = JsonContent.Create(body);
+        request.Content = content;
         using var response = await SendOrFailAsync(request, cancellationToken);
         await ThrowIfRefusedAsync(response, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return text.Length == 0 ? null : JsonNode.Parse(text);
+        return (text.Length == 0 ? null : JsonNode.Parse(text), NextLink(response, uri));
+    }
+
+    /// <summary>The target of <c>rel="next"</c> in the Link header, resolved against the request's address.</summary>
+    private static Uri? NextLink(HttpResponseMessage response, Uri requested)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values)) return null;
+        foreach (var link in values.SelectMany(v => v.Split(',')))
+        {
+            var parts = link.Split(';', StringSplitOptions.TrimEntries);
+            if (parts[0].StartsWith('<') && parts[0].EndsWith('>')
+                && parts.Skip(1).Any(p => p.Replace(" ", "").Equals("rel=\"next\"", StringComparison.OrdinalIgnoreCase) || p.Equals("rel=next", StringComparison.OrdinalIgnoreCase)))
+            {
+                return new Uri(requested, parts[0][1..^1]);
+            }
+        }
+        return null;
     }
 
     private async Task<string> RenewAsync(CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Unify;
 
 // unify: rotate connector (machine) user credentials through the CredentialPortal REST API.
-// Exit codes: 0 ok, 1 usage, 2 refused by the server, 3 cannot reach the remote.
+// Exit codes: 0 ok, 1 usage, 2 refused by the server, 3 cannot reach the remote, 5 an audit export that does not verify.
 try
 {
     var root = Commands.Build(new RemoteStore(), Console.Out, Console.In);

@@ -15,6 +15,8 @@ public interface IRegistryStore
 /// </summary>
 public sealed class JsonFileRegistry(string path) : IRegistryStore
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public SortedDictionary<string, string> Read()
     {
         if (!File.Exists(path)) return new(StringComparer.Ordinal);
@@ -36,7 +38,7 @@ public sealed class JsonFileRegistry(string path) : IRegistryStore
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var stream = new FileStream(temporary, options))
         {
-            JsonSerializer.Serialize(stream, values, new JsonSerializerOptions { WriteIndented = true });
+            JsonSerializer.Serialize(stream, values, Indented);
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);

@@ -12,22 +12,41 @@ public sealed class Remote
 }
 
 /// <summary>
-/// Remotes live in the user's config directory (<c>$UNIFY_CONFIG_DIR</c>, else <c>$XDG_CONFIG_HOME/unify</c> or
-/// <c>~/.config/unify</c>), in a file only the user can read (0600).
+/// Remotes live in the user's config directory, in a file only the user can read (0600) inside a directory only the user
+/// can enter (0700). The directory is <c>$UNIFY_CONFIG_DIR</c>, else <c>$XDG_CONFIG_HOME/unify</c>, else
+/// <c>$HOME/.config/unify</c> (the XDG base directory rules: an unset, empty or relative <c>XDG_CONFIG_HOME</c> counts as
+/// unset). A relative result is refused: it would put the refresh token wherever the command happens to run.
 /// </summary>
-public sealed class RemoteStore
+public sealed class RemoteStore(string? directory = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public RemoteStore(string? directory = null)
-    {
-        Directory = directory
-            ?? Environment.GetEnvironmentVariable("UNIFY_CONFIG_DIR")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "unify");
-    }
+    private string? resolved = directory;
 
-    public string Directory { get; }
+    /// <summary>Resolved on first use, so <c>--help</c> works even where no config directory can be found.</summary>
+    public string Directory => resolved ??= ConfigDirectory(Environment.GetEnvironmentVariable);
+
     public string FilePath => Path.Combine(Directory, "remotes.json");
+
+    /// <summary>Where the remotes live for these environment variables; a <see cref="CliException"/> when that is not an absolute path.</summary>
+    public static string ConfigDirectory(Func<string, string?> environment)
+    {
+        if (environment("UNIFY_CONFIG_DIR") is { Length: > 0 } explicitDirectory)
+        {
+            return Path.IsPathFullyQualified(explicitDirectory)
+                ? explicitDirectory
+                : throw new CliException(ExitCodes.Usage, $"UNIFY_CONFIG_DIR must be an absolute path, not '{explicitDirectory}'.");
+        }
+        if (environment("XDG_CONFIG_HOME") is { Length: > 0 } xdg && Path.IsPathFullyQualified(xdg)) return Path.Combine(xdg, "unify");
+        var home = environment("HOME");
+        if (string.IsNullOrEmpty(home) && OperatingSystem.IsWindows()) home = environment("USERPROFILE");
+        if (string.IsNullOrEmpty(home) || !Path.IsPathFullyQualified(home))
+        {
+            throw new CliException(ExitCodes.Usage,
+                $"Cannot place the remotes file: HOME is {(string.IsNullOrEmpty(home) ? "not set" : $"'{home}', not an absolute path")} and XDG_CONFIG_HOME is not an absolute path. Set one of them, or UNIFY_CONFIG_DIR.");
+        }
+        return Path.Combine(home, ".config", "unify");
+    }
 
     public SortedDictionary<string, Remote> Load()
     {
@@ -44,8 +63,7 @@ public sealed class RemoteStore
 
     public void Save(SortedDictionary<string, Remote> remotes)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        CreateOwnerOnlyDirectory(Directory);
         var temporary = FilePath + ".tmp";
         // Create the file with owner-only permissions before anything is written to it.
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -56,6 +74,25 @@ public sealed class RemoteStore
             JsonSerializer.Serialize(stream, remotes, Json);
         }
         File.Move(temporary, FilePath, overwrite: true);
+    }
+
+    /// <summary>
+    /// Creates the directory and every missing parent (~/.config on a fresh account) with 0700, as the XDG rules ask;
+    /// the unify directory itself is made 0700 even when it already existed.
+    /// </summary>
+    private static void CreateOwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(path);
+            return;
+        }
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var missing = new Stack<string>();
+        for (var current = path; !System.IO.Directory.Exists(current); current = Path.GetDirectoryName(current)!) missing.Push(current);
+        // CreateDirectory applies the mode to the leaf only, so each missing level is created on its own.
+        while (missing.TryPop(out var level)) System.IO.Directory.CreateDirectory(level, ownerOnly);
+        File.SetUnixFileMode(path, ownerOnly);
     }
 
     public Remote Get(string name) =>

@@ -87,7 +87,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
         }
 
         Assert.Empty(otherAnswers);
-        Assert.True(acknowledged.Count > 0, "some writes should have been acknowledged before the kill");
+        Assert.True(!acknowledged.IsEmpty, "some writes should have been acknowledged before the kill");
         Assert.True(lostInFlight > 0, "the kill should have cut writes off in flight");
 
         await using var restarted = await PortalProcess.StartAsync(data);

@@ -6,7 +6,6 @@ using CredentialPortal.Data;
 using CredentialPortal.Data.Seeding;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +43,13 @@ public class HostileInputTests
     }
 
     /// <summary>Writes that take no body: the structural body corpus would be ignored, so only their ids and queries are probed.</summary>
-    private static readonly HashSet<string> BodylessWrites = [$"POST {Base}/servers/{{name}}/configurationTasks"];
+    private static readonly HashSet<string> BodylessWrites =
+    [
+        $"POST {Base}/servers/{{name}}/configurationTasks",
+        $"POST {Base}/adSyncProfiles/{{id}}/connection/test",
+        $"POST {Base}/storageTargets/{{id}}/connection/test",
+        $"POST {Base}/importSources/{{id}}/connection/test",
+    ];
 
     /// <summary>
     /// A valid value per route parameter that has no collection to discover it from (GET of the path before the
@@ -107,11 +112,13 @@ public class HostileInputTests
 
     /// <summary>Every property name the API knows, each with a value of a type none of them takes.</summary>
     private static string WrongTypes(string value) =>
-        "{" + string.Join(",", new[]
-        {
-            "client_id", "client_secret", "refresh_token", "password", "displayName", "email", "name", "role", "accountId", "property", "value",
-            "host", "port", "type", "id", "publicKey", "values", "succeeded", "message", "path", "use",
-        }.Select(p => $"\"{p}\":{value}")) + "}";
+        "{" + string.Join(",", KnownPropertyNames.Select(p => $"\"{p}\":{value}")) + "}";
+
+    private static readonly string[] KnownPropertyNames =
+    [
+        "client_id", "client_secret", "refresh_token", "password", "displayName", "email", "name", "role", "accountId", "property", "value",
+        "host", "port", "type", "id", "publicKey", "values", "succeeded", "message", "path", "use",
+    ];
 
     /// <summary>Field-level cases: a well-formed body whose values break a particular endpoint's contract.</summary>
     private static IEnumerable<(string Case, string Method, string Path, string Body)> ContractBreakingBodies()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CredentialPortal.Tests.Infrastructure;
 
 namespace CredentialPortal.Tests.Api;

@@ -58,6 +58,8 @@ public class OpenApiContractTests(CredentialApiTests.Host host) : IClassFixture<
         var verify = document["paths"]!["/verba/restapi/v1/storageTargets/{id}/password/verify"]!["post"]!;
         Assert.NotNull(verify["responses"]!["429"]!["headers"]!["Retry-After"]);
         Assert.NotNull(document["paths"]!["/verba/restapi/v1/users"]!["get"]!["responses"]!["200"]!["headers"]!["X-Total-Count"]);
+        Assert.NotNull(document["paths"]!["/verba/restapi/v1/users"]!["get"]!["responses"]!["200"]!["headers"]!["Link"]);
+        Assert.Contains(document["paths"]!["/verba/restapi/v1/storageTargets"]!["get"]!["parameters"]!.AsArray(), p => (string?)p!["name"] == "after");
         Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["bearer"]!["scheme"]);
         Assert.DoesNotMatch("/$", (string)document["servers"]![0]!["url"]!);
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using CredentialPortal.Data;
-using CredentialPortal.Data.Seeding;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Tests.Infrastructure;
@@ -114,7 +113,7 @@ public class PortalHostTests(PortalHostTests.Host host) : IClassFixture<PortalHo
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var html = await response.Content.ReadAsStringAsync();
             Assert.Contains("The user name or password is incorrect.", html);
-            Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("CredentialPortal.Session")));
+            Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("CredentialPortal.Session", StringComparison.Ordinal)));
         }
 
         // Both attempts are audited as failed sign-ins through the portal, with the reason but never the password.

@@ -36,7 +36,7 @@ public class PortalSessionTests
         clock.Advance(TimeSpan.FromMinutes(20));
         var renewed = await client.GetAsync(SessionKeepAlive.Path);
         Assert.Equal(HttpStatusCode.NoContent, renewed.StatusCode);
-        Assert.Contains(renewed.Headers.GetValues("Set-Cookie"), c => c.StartsWith("CredentialPortal.Session="));
+        Assert.Contains(renewed.Headers.GetValues("Set-Cookie"), c => c.StartsWith("CredentialPortal.Session=", StringComparison.Ordinal));
         clock.Advance(TimeSpan.FromMinutes(20));
         Assert.True(await SignedInAsync(client)); // 40 minutes after sign-in, 20 after the last activity
 
@@ -75,7 +75,7 @@ public class PortalSessionTests
         }
         var anonymous = portal.CreateClient(new() { AllowAutoRedirect = false });
         forms.AddRange(FormsOn(AccountPaths.Login, await anonymous.GetStringAsync(AccountPaths.Login)));
-        Assert.Contains(forms, f => f.Form.Action.EndsWith(AccountPaths.Logout));
+        Assert.Contains(forms, f => f.Form.Action.EndsWith(AccountPaths.Logout, StringComparison.Ordinal));
         Assert.Contains(forms, f => f.Page == AccountPaths.Login);
         Assert.Contains(forms, f => f.Page == AccountPaths.ChangePassword);
 
@@ -94,7 +94,7 @@ public class PortalSessionTests
             var sender = page == AccountPaths.Login ? anonymous : client;
             var response = await sender.PostAsync(target, new FormUrlEncodedContent(fields));
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {target} from {page} without a token answered {(int)response.StatusCode}");
-            Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("CredentialPortal.Session=")),
+            Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("CredentialPortal.Session=", StringComparison.Ordinal)),
                 $"POST {target} without a token set a session cookie");
         }
 

@@ -55,7 +55,7 @@ public class SignInAbuseTests
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, limit).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, accounts.Count - limit)), statuses);
         Assert.Equal("application/problem+json", refused!.Content.Headers.ContentType?.MediaType);
         Assert.Contains(SignInRateLimit.RefusalDetail, await refused.Content.ReadAsStringAsync());
-        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single()), 1, 60);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -194,7 +194,7 @@ public class SignInAbuseTests
         {
             var ratio = Median(samples) / reference;
             Assert.True(ratio is > 0.5 and < 2, $"{name}: median {Median(samples):F1} ms against {reference:F1} ms for a wrong password " +
-                $"({string.Join(", ", times.Select(t => $"{t.Key}: {string.Join("/", t.Value.Select(v => v.ToString("F0")))}"))})");
+                $"({string.Join(", ", times.Select(t => $"{t.Key}: {string.Join("/", t.Value.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"))})");
         }
 
         // The portal's form: the same page for every refusal, and one password check each.

@@ -1,4 +1,3 @@
-using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace CredentialPortal.Tests.Browser;

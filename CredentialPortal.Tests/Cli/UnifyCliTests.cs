@@ -68,7 +68,7 @@ public sealed class UnifyCliTests : IDisposable
         // Rotate with a generated password; the old one is refused, the new one works.
         var rotate = await unify.RunAsync("user", "machine", "set-password", "--remote", "test", "--user", name, "--generate");
         Assert.Equal(0, rotate.ExitCode);
-        var rotated = rotate.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(l => !l.StartsWith("New password")).ElementAt(1).Trim();
+        var rotated = rotate.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(l => !l.StartsWith("New password", StringComparison.Ordinal)).ElementAt(1).Trim();
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAsync(name, password));
         Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync(name, rotated));
 
@@ -128,5 +128,31 @@ public sealed class UnifyCliTests : IDisposable
         Assert.Contains("Machine user name, defaults to \"machine-user-${account-id}\"", help.Output);
         Assert.Contains("Either \"Admin\" or \"Contributor\"", help.Output);
         Assert.Contains("Nickname for the remote cluster to connect to", (await unify.RunAsync("user", "org-list", "--help")).Output);
+    }
+
+    [Fact]
+    public async Task Remotes_and_machine_users_answer_json_for_scripts_with_generated_passwords_once_and_never_the_token()
+    {
+        Assert.Equal(0, (await unify.RunAsync("remote", "add", "test", "--url", address.ToString(), "--user", "admin")).ExitCode);
+        Assert.Equal(0, (await unify.RunWithInputAsync(PortalAppFactory.AdminPassword + "\n", "login", "--remote", "test", "--password-stdin")).ExitCode);
+
+        var remotes = await unify.RunAsync("remote", "list", "--output", "json");
+        Assert.Equal(0, remotes.ExitCode);
+        var remote = Assert.Single(JsonNode.Parse(remotes.Output)!.AsArray())!;
+        Assert.Equal("test", (string?)remote["name"]);
+        Assert.True((bool)remote["signedIn"]!);
+        var token = (string)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(config, "remotes.json")))!["test"]!["refreshToken"]!;
+        Assert.DoesNotContain(token, remotes.Output);
+
+        var added = await unify.RunAsync("user", "machine", "add", "-o", "1", "--remote", "test", "--output", "json");
+        Assert.Equal(0, added.ExitCode);
+        var machine = JsonNode.Parse(added.Output)!;
+        var name = (string)machine["name"]!;
+        Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync(name, (string)machine["password"]!));
+
+        var rotated = JsonNode.Parse((await unify.RunAsync("user", "machine", "set-password", "--remote", "test", "--user", name, "--generate", "--output", "json")).Output)!;
+        Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync(name, (string)rotated["password"]!));
+        var chosen = await unify.RunWithInputAsync("a typed-in stdin pass phrase\n", "user", "machine", "set-password", "--remote", "test", "--user", name, "--password-stdin", "--output", "json");
+        Assert.Null(JsonNode.Parse(chosen.Output)!["password"]); // not generated: not echoed
     }
 }

@@ -37,6 +37,18 @@ public class AuditFiltersTests : BunitContext
     }
 
     [Fact]
+    public void The_action_family_filter_offers_every_family_from_the_domain_and_narrows_the_query()
+    {
+        AuditQuery? last = null;
+        var filters = Render<AuditFilters>(p => p.Add(x => x.QueryChanged, q => last = q));
+        var options = filters.FindAll("[data-testid=filter-family] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal(["", .. AuditActionFamilies.All.Select(f => f.Name)], options);
+        Assert.Contains("lockout", options);
+        filters.Find("[data-testid=filter-family]").Change("lockout");
+        Assert.Equal(new AuditQuery(Family: "lockout"), last);
+    }
+
+    [Fact]
     public void Details_show_public_changes_old_to_new_and_secrets_by_name_only()
     {
         var record = new AuditRecord

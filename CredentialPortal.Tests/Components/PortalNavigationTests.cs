@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using CredentialPortal.Components.Layout;
-using CredentialPortal.Components.Shared;
 using CredentialPortal.Domain.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;

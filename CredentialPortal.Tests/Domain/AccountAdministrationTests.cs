@@ -43,7 +43,7 @@ public class AccountAdministrationTests
 
         await using var db = host.CreateDbContext();
         var actions = await db.AuditRecords.Where(r => r.EntityId == "10" && r.ActorName == "admin").OrderBy(r => r.Sequence).Select(r => r.Action).ToListAsync();
-        Assert.Equal([AuditActions.Unlocked, AuditActions.Update, AuditActions.RoleChanged], actions);
+        Assert.Equal([AuditActions.Unlocked, AuditActions.AccountDisabled, AuditActions.RoleChanged], actions);
         var roleChange = await db.AuditRecords.SingleAsync(r => r.Action == AuditActions.RoleChanged && r.EntityId == "10");
         Assert.Contains("Auditor, Helpdesk", roleChange.Changes);
     }

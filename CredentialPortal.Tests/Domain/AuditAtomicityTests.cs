@@ -6,7 +6,6 @@ using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.ServerConfiguration;
 using CredentialPortal.Domain.Settings;
-using CredentialPortal.Domain.Verification;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

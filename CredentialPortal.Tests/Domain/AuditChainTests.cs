@@ -11,7 +11,7 @@ public class AuditChainTests
     {
         using var host = new DomainHost();
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.StorageTargets, (11 + i % 4).ToString(),
+            host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.StorageTargets, (11 + i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 DomainHost.Patch($$"""{ "{{(i % 4 == 0 ? "secretAccessKey" : i % 4 == 1 ? "accountKey" : "password")}}": "value {{i}}" }"""))));
 
         await using var db = host.CreateDbContext();

@@ -28,7 +28,7 @@ public class KeyRingProtectionTests
     private static async Task<List<XElement>> KeyRingEntriesAsync(DomainHost host)
     {
         await using var db = host.CreateDbContext();
-        return (await db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToListAsync()).Select(x => XElement.Parse(x)).ToList();
+        return (await db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToListAsync()).Select(x => XElement.Parse(x!)).ToList();
     }
 
     /// <summary>The base64 key material Data Protection keeps in each entry's masterKey/value element.</summary>
@@ -86,6 +86,27 @@ public class KeyRingProtectionTests
         Assert.True(await SftpPasswordIsAsync(host, "sftp-secret-one"));
         Assert.DoesNotContain(key, host.App.Logs.Text + host.App.Notices);
         Assert.Contains($"fingerprint {masterKey.Fingerprint}", host.App.Logs.Text);
+    }
+
+    [Fact]
+    public async Task Without_a_master_key_reading_the_key_ring_logs_no_key_material_even_at_Trace()
+    {
+        using var data = new TestDataDirectory();
+        List<string> plaintextKeyMaterial;
+        using (var first = new DomainHost(data))
+        {
+            await SetSftpPasswordAsync(first, "logged-key-ring-probe");
+            plaintextKeyMaterial = (await KeyRingEntriesAsync(first)).SelectMany(KeyMaterial).ToList();
+        }
+        SqliteConnection.ClearAllPools();
+
+        // The next start reads the plaintext ring back through Data Protection's EF Core store (Development, no key),
+        // with Data Protection's logging turned all the way up, as someone chasing a key ring problem would.
+        using var second = new DomainHost(data, new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Trace" });
+        Assert.True(await SftpPasswordIsAsync(second, "logged-key-ring-probe"));
+        Assert.NotEmpty(plaintextKeyMaterial);
+        Assert.Contains("Microsoft.AspNetCore.DataProtection", second.App.Logs.Text); // Data Protection's Trace lines are captured
+        Assert.All(plaintextKeyMaterial, m => Assert.DoesNotContain(m, second.App.Logs.Text));
     }
 
     [Fact]

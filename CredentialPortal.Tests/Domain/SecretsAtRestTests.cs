@@ -86,7 +86,7 @@ public class SecretsAtRestTests
             Assert.True(outcome.Value!.Matches, $"{resource.Name}/{id}.{property} no longer verifies after the restart");
         }
         await using var db = second.CreateDbContext();
-        Assert.True(await db.DataProtectionKeys.CountAsync() >= 1, "the key ring is not in the database");
+        Assert.True(await db.DataProtectionKeys.AnyAsync(), "the key ring is not in the database");
     }
 
     [Fact]

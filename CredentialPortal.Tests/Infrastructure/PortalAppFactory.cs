@@ -61,6 +61,16 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         return new Uri(address);
     }
 
+    /// <summary>
+    /// Stops serving on the socket, closing every connection after a second as a crashed or restarted server would;
+    /// the app itself stays until disposal.
+    /// </summary>
+    public async Task StopServerAsync()
+    {
+        using var abort = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Services.GetRequiredService<IServer>().StopAsync(abort.Token);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");

@@ -1,9 +1,7 @@
 using System.Threading.RateLimiting;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Connectors;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Api;
@@ -73,13 +71,16 @@ public static class ApiEndpoints
                 {
                     BadHttpRequestException bad => bad.StatusCode,
                     _ when DatabaseBusy.IsBusy(e) => StatusCodes.Status503ServiceUnavailable,
+                    Domain.Audit.Sinks.AuditUnavailableException => StatusCodes.Status503ServiceUnavailable,
                     _ => StatusCodes.Status500InternalServerError,
                 },
                 ExceptionHandler = async http =>
                 {
                     var status = http.Response.StatusCode;
+                    var failure = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
                     var problem = status switch
                     {
+                        StatusCodes.Status503ServiceUnavailable when failure is Domain.Audit.Sinks.AuditUnavailableException behind => ApiProblems.AuditUnavailable(behind, http),
                         StatusCodes.Status503ServiceUnavailable => ApiProblems.Busy(
                             DatabaseBusy.RetryAfterSeconds(http.RequestServices.GetRequiredService<IConfiguration>()), http),
                         StatusCodes.Status500InternalServerError => TypedResults.Problem(statusCode: status, title: "Unexpected error",
@@ -119,6 +120,7 @@ public static class ApiEndpoints
         secured.MapCredentialEntityEndpoints();
         secured.MapMachineUserEndpoints();
         secured.MapServerConfigurationEndpoints();
+        secured.MapAuditEndpoints();
 
         endpoints.MapOpenApi(OpenApiDocumentation.DocumentPath).AllowAnonymous();
         endpoints.MapApiReference();

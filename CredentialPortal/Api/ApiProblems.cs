@@ -100,6 +100,14 @@ public static class ApiProblems
             $"The database is busy with other changes and this request could not get its turn in time. Try again in {retryAfterSeconds} s.", CodeFor(StatusCodes.Status503ServiceUnavailable));
     }
 
+    /// <summary>Audit:FailClosed: a sink is too far behind, so the change was not written (the way Vault refuses what it cannot audit).</summary>
+    public static ProblemHttpResult AuditUnavailable(Domain.Audit.Sinks.AuditUnavailableException behind, HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Audit unavailable", detail: behind.Message + " Nothing was changed.",
+            extensions: new Dictionary<string, object?> { ["code"] = Domain.Audit.Sinks.AuditUnavailableException.Code });
+    }
+
     public static ProblemHttpResult LockedOut(DateTime until, TimeProvider clock, HttpContext http)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow().UtcDateTime).TotalSeconds));

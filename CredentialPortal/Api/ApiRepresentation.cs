@@ -1,6 +1,7 @@
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Organisations;
 using System.Text.Json.Nodes;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Users;
 
@@ -22,6 +23,7 @@ public static class ApiRepresentation
         var json = new JsonObject();
         foreach (var (property, value) in values)
         {
+            if (value is null && property.OmittedWhenNull) continue;
             json[property.Name] = value switch
             {
                 null => null,
@@ -32,6 +34,28 @@ public static class ApiRepresentation
         }
         return json;
     }
+
+    /// <summary>The entity with its last connection check (<c>lastCheck</c>, read-only; absent until one ran).</summary>
+    public static JsonObject Of(EntitySnapshot entity, LastCheck? lastCheck)
+    {
+        var json = Of(entity);
+        if (lastCheck is not null) json["lastCheck"] = Of(lastCheck);
+        return json;
+    }
+
+    public static JsonObject Of(LastCheck last) => new()
+    {
+        ["result"] = last.Result.Wire(),
+        ["checkedAt"] = last.CheckedAt,
+    };
+
+    public static JsonObject Of(ConnectionCheckOutcome outcome) => new()
+    {
+        ["result"] = outcome.Result.Wire(),
+        ["detail"] = outcome.Detail,
+        ["checkedAt"] = outcome.CheckedAt,
+        ["durationMs"] = outcome.DurationMs,
+    };
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<EntitySnapshot, byte[]> Serialised = new();
 

@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Api;
 
@@ -20,12 +20,12 @@ public static class CredentialEntityEndpoints
         foreach (var resource in EntityCatalog.Resources)
         {
             var group = api.MapGroup("/" + resource.Name).WithTags(resource.PluralTitle);
-            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, int? offset, int? limit, string? type, string? search) =>
-                    ListAsync(http, connectors, resource, offset, limit, type, search))
+            group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, int? offset, int? limit, string? after, string? type, string? search) =>
+                    ListAsync(http, connectors, checker, resource, offset, limit, after, type, search))
                 .RequirePermission(Permission.ReadCredentials)
                 .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.List)
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
-            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => GetAsync(http, connectors, resource, id))
+            group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, string id) => GetAsync(http, connectors, checker, resource, id))
                 .RequirePermission(Permission.ReadCredentials)
                 .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Get)
                 .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
@@ -39,28 +39,46 @@ public static class CredentialEntityEndpoints
                 .RequirePermission(Permission.VerifyCredentials)
                 .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Verify)
                 .WithSummary($"Check a plain value against a {resource.Title.ToLowerInvariant()}'s stored secret: true or false.");
+            group.MapPost("/{id}/connection/test", (HttpContext http, ConnectionChecker checker, string id) => TestConnectionAsync(http, checker, resource, id))
+                .RequirePermission(Permission.TestConnections)
+                .WithName($"test{OpenApiDocumentation.SingularName(resource.Title)}Connection")
+                .WithSummary("Check the stored credential against the entity's target now: ok, rejected, unreachable, misconfigured or unsupported.")
+                .Produces<ConnectionTestAnswer>(StatusCodes.Status200OK)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status404NotFound);
         }
         return api;
     }
 
     private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(
-        HttpContext http, ConnectorCredentials connectors, EntityResource resource, int? offset, int? limit, string? type, string? search)
+        HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, EntityResource resource, int? offset, int? limit, string? after, string? type, string? search)
     {
-        if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
+        if (ApiPaging.Check(offset, limit, after, c => ConnectorCredentials.IsCursorOf(resource, c), out var cursor) is { } problem) return problem;
         if (!string.IsNullOrEmpty(type) && resource.FindType(type) is null)
         {
             return ApiProblems.BadRequest($"'{type}' is not a type of {resource.Name}. Types: {string.Join(", ", resource.Types.Select(t => t.Name))}.");
         }
-        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, limit ?? ConnectorCredentials.DefaultPageSize, http.RequestAborted);
+        var pageSize = limit ?? ConnectorCredentials.DefaultPageSize;
+        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, cursor, http.RequestAborted);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(new JsonArray(page.Items.Select(i => (JsonNode)ApiRepresentation.Of(i)).ToArray()));
+        ApiPaging.LinkNext(http, page.Next, pageSize);
+        var items = new List<JsonNode>(page.Items.Count);
+        foreach (var item in page.Items)
+        {
+            items.Add(ApiRepresentation.Of(item, await checker.LastCheckAsync(resource, item.Id, http.RequestAborted)));
+        }
+        return TypedResults.Ok(new JsonArray(items.ToArray()));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, EntityResource resource, string id)
+    private static async Task<IResult> GetAsync(HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, EntityResource resource, string id)
     {
         var entity = await connectors.GetAsync(resource, id, http.RequestAborted);
         if (entity is null) return ApiProblems.NotFound($"{resource.Title} '{id}'");
         http.Response.Headers.ETag = ApiBody.ETag(entity.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (await checker.LastCheckAsync(resource, entity.Id, http.RequestAborted) is { } last)
+        {
+            return TypedResults.Ok(ApiRepresentation.Of(entity, last));
+        }
         // Snapshots are immutable, so each one is serialised once and its bytes reused for every read.
         return TypedResults.Bytes(ApiRepresentation.Utf8Of(entity), "application/json; charset=utf-8");
     }
@@ -100,6 +118,16 @@ public static class CredentialEntityEndpoints
         return result.Value!.Result == VerificationResult.Refused
             ? ApiProblems.LockedOut(result.Value.LockedUntil!.Value, clock, http)
             : TypedResults.Ok(result.Value.Matches);
+    }
+
+    /// <summary>The answer of a connection test, for the OpenAPI document (the body is built by ApiRepresentation).</summary>
+    public sealed record ConnectionTestAnswer(string Result, string Detail, DateTime CheckedAt, long DurationMs);
+
+    private static async Task<IResult> TestConnectionAsync(HttpContext http, ConnectionChecker checker, EntityResource resource, string id)
+    {
+        var result = await checker.TestAsync(ApiCaller.Actor(http), resource, id, http.RequestAborted);
+        // Any result is an answer (a rejected credential is what the caller asked to learn), never an error status.
+        return result.Succeeded ? TypedResults.Ok(ApiRepresentation.Of(result.Value!)) : ApiProblems.For(result);
     }
 
     private static Ok<JsonObject> WithETag(HttpContext http, EntitySnapshot entity)

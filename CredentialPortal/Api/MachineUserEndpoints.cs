@@ -3,8 +3,6 @@ using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Organisations;
-using CredentialPortal.Domain.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CredentialPortal.Api;
 

@@ -121,7 +121,7 @@ public static class OpenApiDocumentation
         schemas[TokenRequestSchema] = TokenRequest();
 
         // Endpoints whose generic JSON answers this document replaced with catalog schemas leave these behind.
-        foreach (var generic in new[] { "JsonObject", "JsonArray", "JsonNode" })
+        foreach (var generic in new[] { "JsonObject", "JsonArray", "JsonNode", "ProblemDetails", "HttpValidationProblemDetails" })
         {
             if (!References(document, generic)) schemas.Remove(generic);
         }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.ServerConfiguration;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CredentialPortal.Api;
 

@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 
 namespace CredentialPortal.Api;
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
@@ -29,12 +27,15 @@ public static class UserEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(HttpContext http, PeopleCredentials people, int? offset, int? limit, string? search)
+    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> ListAsync(HttpContext http, PeopleCredentials people, int? offset, int? limit, string? after, string? search)
     {
-        if (ApiEndpoints.CheckPaging(offset, limit) is { } problem) return problem;
-        var (items, total) = await people.ListAsync(search, offset ?? 0, limit ?? Domain.Connectors.ConnectorCredentials.DefaultPageSize, http.RequestAborted);
-        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(new JsonArray(items.Select(u => (JsonNode)ApiRepresentation.Of(u)).ToArray()));
+        var filter = new UserQuery(Search: search);
+        if (ApiPaging.Check(offset, limit, after, c => PeopleCredentials.IsCursorFor(filter, c), out var cursor) is { } problem) return problem;
+        var pageSize = limit ?? Domain.Connectors.ConnectorCredentials.DefaultPageSize;
+        var page = await people.ListPageAsync(filter, offset ?? 0, cursor, pageSize, http.RequestAborted);
+        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ApiPaging.LinkNext(http, page.Next, pageSize);
+        return TypedResults.Ok(new JsonArray(page.Items.Select(u => (JsonNode)ApiRepresentation.Of(u)).ToArray()));
     }
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(HttpContext http, PeopleCredentials people, string id)

@@ -1,5 +1,6 @@
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using CredentialPortal.Domain.Organisations;
 using CredentialPortal.Domain.Passwords;
@@ -8,10 +9,9 @@ using CredentialPortal.Domain.ServerConfiguration;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
-using CredentialPortal.Data.KeyRing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CredentialPortal.Data;
@@ -21,7 +21,7 @@ namespace CredentialPortal.Data;
 /// <see cref="PostgresPortalDbContext"/>) only so that each can own its migrations; domain code sees this type.
 /// </summary>
 public abstract class PortalDbContext(DbContextOptions options)
-    : IdentityDbContext<PortalUser, PortalRole, int>(options)
+    : IdentityDbContext<PortalUser, PortalRole, int>(options), IDataProtectionKeyContext
 {
     /// <summary>The discriminator column: the wire's <c>type</c> value (docs/design.md §3.1).</summary>
     public const string TypeColumn = "Type";
@@ -33,6 +33,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<Domain.Audit.Sinks.AuditSinkCursor> AuditSinkCursors => Set<Domain.Audit.Sinks.AuditSinkCursor>();
+    public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
     public DbSet<VerificationAttempt> VerificationAttempts => Set<VerificationAttempt>();
     public DbSet<ActorLockout> ActorLockouts => Set<ActorLockout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -42,7 +44,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<SettingDefinition> SettingDefinitions => Set<SettingDefinition>();
     public DbSet<ConfigurationValue> ConfigurationValues => Set<ConfigurationValue>();
     public DbSet<ConfigurationTask> ConfigurationTasks => Set<ConfigurationTask>();
-    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    /// <summary>The Data Protection key ring (Data/KeyRing: sealed with the master key when one is configured).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ConnectionCheckState> ConnectionCheckStates => Set<ConnectionCheckState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -108,6 +112,19 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.HasIndex(x => x.ActorName);
         });
 
+        builder.Entity<Domain.Audit.Sinks.AuditSinkCursor>(e =>
+        {
+            e.ToTable("AuditSinkCursors");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.LastError).HasMaxLength(500);
+        });
+        builder.Entity<AuditSigningKey>(e =>
+        {
+            e.ToTable("AuditSigningKeys");
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+
         builder.Entity<VerificationAttempt>(e =>
         {
             e.Property(x => x.Door).HasConversion<string>().HasMaxLength(16);
@@ -157,10 +174,26 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.HasMany(x => x.Actions).WithOne().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        builder.Entity<DataProtectionKeyRecord>(e =>
+        // The table as the portal created it before Data Protection's own EF Core store took it over: same rows.
+        builder.Entity<DataProtectionKey>(e =>
         {
             e.ToTable("DataProtectionKeys");
             e.Property(x => x.FriendlyName).HasMaxLength(128);
+            e.Property(x => x.Xml).IsRequired();
+        });
+
+        builder.Entity<ConnectionCheckState>(e =>
+        {
+            e.ToTable("ConnectionChecks");
+            e.Property(x => x.Resource).HasMaxLength(64);
+            e.Property(x => x.EntityKey).HasMaxLength(64);
+            e.Property(x => x.Result).HasMaxLength(16);
+            e.Property(x => x.Detail).HasMaxLength(512);
+            e.Property(x => x.Trigger).HasMaxLength(16);
+            e.Property(x => x.AlertFrom).HasMaxLength(16);
+            e.HasIndex(x => new { x.Resource, x.EntityKey }).IsUnique();
+            e.HasIndex(x => x.Result);
+            e.HasIndex(x => x.AlertOpen);
         });
 
         builder.Entity<ActorLockout>(e =>
@@ -197,11 +230,11 @@ public abstract class PortalDbContext(DbContextOptions options)
         }
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // All times are UTC; SQLite keeps no kind, so restore it on the way out.
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        configuration.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -19,15 +19,9 @@ public static class DomainServices
     {
         services.TryAddSingleton(TimeProvider.System);
 
-        // Every FluentValidation validator in the domain, found once (the DI extensions package is not on the mirror).
-        foreach (var validator in typeof(DomainServices).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
-        {
-            var contract = validator.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>));
-            if (contract is not null)
-            {
-                services.AddSingleton(contract, validator);
-            }
-        }
+        // Every FluentValidation validator in the domain, found once. Singletons: the domain services that use them are
+        // singletons, and the validators hold no state.
+        services.AddValidatorsFromAssembly(typeof(DomainServices).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         // Validation messages name fields by their catalog labels ("Access key id"), as the forms do.
         ValidatorOptions.Global.DisplayNameResolver = (type, member, _) =>
@@ -35,6 +29,8 @@ public static class DomainServices
             : Catalog.EntityCatalog.Resources.SelectMany(r => r.Types).FirstOrDefault(t => t.ClrType == type)?
                 .Properties.FirstOrDefault(p => p.Property.Name == member.Name)?.Label;
 
+        services.AddSingleton<Audit.Sinks.AuditSinkStates>();
+        services.AddSingleton<Audit.Sinks.AuditSinkTest>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SecuritySettingsStore>();
@@ -53,6 +49,19 @@ public static class DomainServices
         services.AddSingleton<CredentialAge>();
         services.AddSingleton<CredentialHealth>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditEvidence>();
+
+        // Connection checks: one IConnectionCheck per connector type, the runner, the schedule and its heartbeat.
+        services.AddSingleton(sp => ConnectionChecks.ConnectionCheckOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<ConnectionChecks.TrustedCertificates>();
+        foreach (var check in typeof(DomainServices).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ConnectionChecks.IConnectionCheck).IsAssignableFrom(t)))
+        {
+            services.AddSingleton(typeof(ConnectionChecks.IConnectionCheck), check);
+        }
+        services.AddSingleton<ConnectionChecks.ConnectionChecker>();
+        services.AddSingleton<ConnectionChecks.ConnectionCheckSchedule>();
+        services.AddHostedService<ConnectionChecks.ConnectionCheckHeartbeat>();
 
         // Identity's hasher and normaliser are stateless: singletons, so the singleton domain services can use them.
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<PortalUser>, PasswordHasher<PortalUser>>());

@@ -3,7 +3,7 @@ namespace CredentialPortal.Components.Shared;
 /// <summary>How the portal writes times: UTC with the zone named, and "12 days ago" for ages.</summary>
 public static class TimeText
 {
-    public static string Utc(DateTime? value) => value is { } v ? v.ToString("yyyy-MM-dd HH:mm") + " UTC" : "never";
+    public static string Utc(DateTime? value) => value is { } v ? v.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC" : "never";
 
     public static string Utc(DateTime value) => Utc((DateTime?)value);
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Data.KeyRing;
@@ -23,7 +24,7 @@ public sealed class KeyRingProtection(PortalMasterKey masterKey, IDbContextFacto
         {
             try
             {
-                EnsureOpens(XElement.Parse(entry.Xml), masterKey);
+                EnsureOpens(XElement.Parse(entry.Xml!), masterKey);
             }
             catch (CryptographicException e)
             {
@@ -43,7 +44,7 @@ public sealed class KeyRingProtection(PortalMasterKey masterKey, IDbContextFacto
             return;
         }
 
-        var plaintext = entries.Where(e => KeyRingXml.HoldsPlaintextKey(XElement.Parse(e.Xml))).ToList();
+        var plaintext = entries.Where(e => KeyRingXml.HoldsPlaintextKey(XElement.Parse(e.Xml!))).ToList();
         if (plaintext.Count > 0)
         {
             await SealAsync(db, plaintext, cancellationToken);
@@ -64,12 +65,12 @@ public sealed class KeyRingProtection(PortalMasterKey masterKey, IDbContextFacto
         }
     }
 
-    private async Task SealAsync(PortalDbContext db, List<DataProtectionKeyRecord> plaintext, CancellationToken cancellationToken)
+    private async Task SealAsync(PortalDbContext db, List<DataProtectionKey> plaintext, CancellationToken cancellationToken)
     {
         var encryptor = new MasterKeyXmlEncryptor(masterKey);
         foreach (var entry in plaintext)
         {
-            entry.Xml = KeyRingXml.SealPlaintextParts(XElement.Parse(entry.Xml), encryptor).ToString(SaveOptions.DisableFormatting);
+            entry.Xml = KeyRingXml.SealPlaintextParts(XElement.Parse(entry.Xml!), encryptor).ToString(SaveOptions.DisableFormatting);
         }
         if (db.Database.IsSqlite())
         {

@@ -37,6 +37,7 @@ public sealed class DatabaseStartup(
         }
         // Before anything below encrypts or decrypts with the key ring.
         await keyRing.CheckAsync(cancellationToken);
+        await services.GetRequiredService<AuditEvidence>().EnsureAsync(cancellationToken);
 
         await services.GetRequiredService<VerificationLockout>().LoadAsync(cancellationToken);
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<PortalRole>>());

@@ -183,10 +183,12 @@ public sealed class DemoData(
         // any rotation. Nobody knows them: a vault rotates them (PATCH) before it can verify them.
         foreach (var resource in EntityCatalog.Resources)
         {
-            var page = await connectors.ListAsync(resource, null, null, 0, ConnectorCredentials.MaxPageSize, cancellationToken);
+            var page = await connectors.ListAsync(resource, null, null, 0, ConnectorCredentials.MaxPageSize, cancellationToken: cancellationToken);
             foreach (var entity in page.Items)
             {
-                var secrets = entity.Type.Secrets.ToDictionary(s => s.Name, s => (JsonNode?)JsonValue.Create(PasswordGenerator.Generate()));
+                // A random password is no private key: an sftp target starts with a password login and no key.
+                var secrets = entity.Type.Secrets.Where(s => s.Name != "privateKey")
+                    .ToDictionary(s => s.Name, s => (JsonNode?)JsonValue.Create(PasswordGenerator.Generate()));
                 var result = await connectors.PatchAsync(Actor.System, resource, entity.Id, secrets, cancellationToken: cancellationToken);
                 if (!result.Succeeded) throw new InvalidOperationException($"Demo data: could not set the secrets of {resource.Name}/{entity.Id}.");
             }

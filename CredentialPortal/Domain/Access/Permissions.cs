@@ -26,6 +26,8 @@ public enum Permission
     ChangeCredentials,
     /// <summary>Check a plain value against a connector secret.</summary>
     VerifyCredentials,
+    /// <summary>Check a stored connector credential against its target (on demand; the schedule runs as the system).</summary>
+    TestConnections,
     /// <summary>Read an organisation's users (also: any member of that organisation).</summary>
     ReadOrganisation,
     /// <summary>Add machine users and set their passwords (also: the organisation's Admin members; a machine user its own password).</summary>
@@ -80,6 +82,7 @@ public static class Permissions
         new(Permission.ReadCredentials, [Administrator, Auditor, Integrator]),
         new(Permission.ChangeCredentials, [Administrator, Integrator]),
         new(Permission.VerifyCredentials, [Administrator, Integrator]),
+        new(Permission.TestConnections, [Administrator, Integrator]),
         new(Permission.ReadOrganisation, [Administrator, Auditor, Integrator], OrgScope.Member),
         new(Permission.ManageMachineUsers, [Administrator, Integrator], OrgScope.OrgAdmin, OwnAccount: true),
         new(Permission.ManageOrganisations, [Administrator]),

@@ -13,7 +13,7 @@ public enum Door
 public sealed record Actor(int? UserId, string Name, Door Door, string? ClientAddress = null, string? CorrelationId = null)
 {
     /// <summary>
-    /// The roles the actor holds now. Domain write methods decide with them (<see cref="Access.Permissions"/>), so a door
+    /// The roles the actor holds now. Domain write methods decide with them (<c>Access.Permissions</c>), so a door
     /// that forgets a check still cannot do what the actor may not.
     /// </summary>
     public IReadOnlyCollection<string> Roles { get; init; } = [];

@@ -14,7 +14,8 @@ public sealed record AuditQuery(
     Door? Door = null,
     string? Action = null,
     DateTime? FromUtc = null,
-    DateTime? ToUtc = null);
+    DateTime? ToUtc = null,
+    string? Family = null);
 
 /// <summary>Filters for verification attempts.</summary>
 public sealed record VerificationQuery(string? Actor = null, VerificationResult? Result = null, DateTime? FromUtc = null, DateTime? ToUtc = null);
@@ -93,6 +94,12 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
         if (!string.IsNullOrWhiteSpace(query.EntityId)) records = records.Where(r => r.EntityId == query.EntityId);
         if (query.Door is { } door) records = records.Where(r => r.Door == door);
         if (!string.IsNullOrWhiteSpace(query.Action)) records = records.Where(r => r.Action == query.Action);
+        if (AuditActionFamilies.Find(query.Family) is { } family)
+        {
+            var actions = family.Actions.ToList();
+            var types = family.EntityTypes.ToList();
+            records = records.Where(r => actions.Contains(r.Action) || (r.EntityType != null && types.Contains(r.EntityType)));
+        }
         if (query.FromUtc is { } from) records = records.Where(r => r.OccurredAt >= from);
         if (query.ToUtc is { } to) records = records.Where(r => r.OccurredAt < to);
         return records;

@@ -9,8 +9,18 @@ public static class AuditActions
     public const string PasswordSet = "password-set";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
+    /// <summary>A verification lockout was set (too many failed verifications).</summary>
     public const string LockedOut = "locked-out";
+    /// <summary>A lockout was lifted early by an administrator (verification or sign-in).</summary>
     public const string Unlocked = "unlocked";
+    /// <summary>A verification lockout ran out: recorded when first noticed, at the latest by the periodic sweep.</summary>
+    public const string LockoutExpired = "lockout-expired";
+    /// <summary>Identity's sign-in lockout was set (too many wrong passwords).</summary>
+    public const string SignInLockedOut = "sign-in-locked-out";
+    /// <summary>A sign-in lockout ran out (noticed by the periodic sweep).</summary>
+    public const string SignInLockoutExpired = "sign-in-lockout-expired";
+    public const string AccountDisabled = "account-disabled";
+    public const string AccountEnabled = "account-enabled";
     public const string SignInSucceeded = "sign-in-succeeded";
     public const string SignInFailed = "sign-in-failed";
     public const string SignInThrottled = "sign-in-throttled";

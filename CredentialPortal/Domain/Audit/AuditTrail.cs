@@ -23,6 +23,11 @@ public sealed class AuditTrail(TimeProvider clock)
 {
     public static readonly string GenesisHash = new('0', 64);
 
+    /// <summary>With the sinks' progress: commits refuse when fail-closed and a sink is behind, and wake the delivery.</summary>
+    public AuditTrail(TimeProvider clock, Sinks.AuditSinkStates sinks) : this(clock) => this.sinks = sinks;
+
+    private readonly Sinks.AuditSinkStates? sinks;
+
     private readonly DatabaseExclusion chain = new("audit-chain");
     private (long Sequence, string Hash)? head;
 
@@ -72,6 +77,7 @@ public sealed class AuditTrail(TimeProvider clock)
     /// </summary>
     public async Task CommitAsync(PortalDbContext db, IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken = default)
     {
+        sinks?.ThrowIfFailClosed(records);
         await using var section = await chain.EnterAsync(db, cancellationToken: cancellationToken);
         // With a shared database another instance may have appended since: read the head under the lock.
         if (db.Database.IsNpgsql()) head = null;
@@ -99,6 +105,7 @@ public sealed class AuditTrail(TimeProvider clock)
             throw;
         }
         head = (sequence, hash);
+        sinks?.Appended(sequence);
     }
 
     /// <summary>
@@ -148,16 +155,7 @@ public sealed class AuditTrail(TimeProvider clock)
 
     private static DateTime TruncateToMicroseconds(DateTime t) => new(t.Ticks - t.Ticks % 10, t.Kind);
 
-    internal static string ComputeHash(AuditRecord r)
-    {
-        // A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.
-        var content = JsonSerializer.SerializeToUtf8Bytes(new object?[]
-        {
-            r.Sequence, r.OccurredAt.Ticks, r.ActorId, r.ActorName, r.Door.ToString(), r.Action, r.EntityType, r.EntityId,
-            r.Properties, r.Changes, r.Outcome, r.ClientAddress, r.CorrelationId, r.PreviousHash,
-        });
-        return Convert.ToHexStringLower(SHA256.HashData(content));
-    }
+    internal static string ComputeHash(AuditRecord r) => AuditHash.Compute(r);
 
     private static async Task<(long, string)> LoadHeadAsync(PortalDbContext db, CancellationToken cancellationToken)
     {

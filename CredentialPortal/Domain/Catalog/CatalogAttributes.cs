@@ -22,3 +22,10 @@ public sealed class SecretAttribute(string name, string label) : Attribute
     public string Name { get; } = name;
     public string Label { get; } = label;
 }
+
+/// <summary>
+/// A property added after the source document's wire shape: left out of a response while it is null, so an entity
+/// that does not use it answers exactly as the document prints it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class OmittedWhenNullAttribute : Attribute;

@@ -99,8 +99,11 @@ public abstract class EntityResource(string name, string title, string pluralTit
 
     public abstract Task<CredentialEntity?> FindAsync(PortalDbContext db, object id, CancellationToken cancellationToken);
 
-    /// <summary>The resource's rows, filtered by type and a case-insensitive search, ordered by id.</summary>
-    public abstract IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search);
+    /// <summary>
+    /// The resource's rows, filtered by type and a case-insensitive search, ordered by id; with <paramref name="afterId"/>
+    /// (a parsed id) only the rows after it, a seek on the primary key for keyset paging.
+    /// </summary>
+    public abstract IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null);
 }
 
 public sealed class EntityResource<TEntity, TKey> : EntityResource
@@ -161,9 +164,18 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
 
     private sealed record IdHolder(TKey Value);
 
-    public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search)
+    public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null)
     {
         IQueryable<TEntity> query = set(db);
+        if (afterId is TKey after)
+        {
+            // key > after, as a parameter. Guids have no > operator in C#: CompareTo(…) > 0, which EF translates to >.
+            var value = Expression.Property(Expression.Constant(new IdHolder(after)), nameof(IdHolder.Value));
+            Expression greater = typeof(TKey) == typeof(Guid)
+                ? Expression.GreaterThan(Expression.Call(key.Body, typeof(Guid).GetMethod(nameof(Guid.CompareTo), [typeof(Guid)])!, value), Expression.Constant(0))
+                : Expression.GreaterThan(key.Body, value);
+            query = query.Where(Expression.Lambda<Func<TEntity, bool>>(greater, key.Parameters[0]));
+        }
         if (!string.IsNullOrEmpty(typeName))
         {
             query = query.Where(e => EF.Property<string>(e, PortalDbContext.TypeColumn) == typeName);

@@ -26,6 +26,7 @@ public sealed class PropertyDescriptor
         Label = display?.GetName() ?? SplitWords(property.Name);
         Help = display?.GetDescription();
         Updatable = property.GetCustomAttribute<UpdatableAttribute>() is not null && property.CanWrite;
+        OmittedWhenNull = property.GetCustomAttribute<OmittedWhenNullAttribute>() is not null;
         AllowedValues = property.GetCustomAttribute<AllowedValuesAttribute>()?.Values.Select(v => v?.ToString() ?? "").ToArray();
         var type = property.PropertyType;
         var underlying = System.Nullable.GetUnderlyingType(type);
@@ -47,6 +48,8 @@ public sealed class PropertyDescriptor
     public string Label { get; }
     public string? Help { get; }
     public bool Updatable { get; }
+    /// <summary>Absent from a response while null (a property added after the source document).</summary>
+    public bool OmittedWhenNull { get; }
     public bool Nullable { get; }
     public ValueKind Kind { get; }
     public Type ClrType { get; }

@@ -26,10 +26,10 @@ public sealed class LdapSyncProfile : AdSyncProfile
     [Updatable, Display(Name = "User name", Description = "The bind account, e.g. svc.ldapsync or CORP\\svc.ldapsync.")]
     public string UserName { get; set; } = "";
 
-    [Display(Name = "Use SSL")]
+    [Updatable, Display(Name = "Use SSL", Description = "LDAPS from the first byte (usually port 636); StartTLS is not used.")]
     public bool UseSsl { get; set; } = true;
 
-    [Display(Name = "Base DN")]
+    [Updatable, Display(Name = "Base DN", Description = "Where the directory is read, e.g. DC=corp,DC=example,DC=com.")]
     public string BaseDn { get; set; } = "";
 }
 
@@ -40,6 +40,7 @@ public sealed class LdapSyncProfileValidator : EntityValidator<LdapSyncProfile>
         RuleFor(x => x.Host).HostName();
         RuleFor(x => x.Port).Port();
         RuleFor(x => x.UserName).Name();
+        RuleFor(x => x.BaseDn).MaximumLength(1024).Must(FieldRules.NotContainControlCharacters);
     }
 }
 
@@ -52,6 +53,9 @@ public sealed class AzureAdSyncProfile : AdSyncProfile
 
     [Updatable, Display(Name = "Client id", Description = "The application (client) id registered in the tenant, a GUID.")]
     public string ClientId { get; set; } = "";
+
+    [Updatable, OmittedWhenNull, Display(Name = "Authority host", Description = "Where tokens are issued; empty for https://login.microsoftonline.com (set it for a national cloud).")]
+    public string? AuthorityHost { get; set; }
 }
 
 public sealed class AzureAdSyncProfileValidator : EntityValidator<AzureAdSyncProfile>
@@ -60,5 +64,6 @@ public sealed class AzureAdSyncProfileValidator : EntityValidator<AzureAdSyncPro
     {
         RuleFor(x => x.TenantId).Must(v => Guid.TryParse(v, out _)).WithMessage("'Tenant id' must be a GUID.");
         RuleFor(x => x.ClientId).Must(v => Guid.TryParse(v, out _)).WithMessage("'Client id' must be a GUID.");
+        RuleFor(x => x.AuthorityHost!).AbsoluteUrl().When(x => x.AuthorityHost is not null);
     }
 }

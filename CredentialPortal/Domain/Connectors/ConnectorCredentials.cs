@@ -27,7 +27,8 @@ public sealed record EntitySnapshot(
     public object? this[string property] => Values.FirstOrDefault(v => v.Key.Name == property).Value;
 }
 
-public sealed record EntityPage(IReadOnlyList<EntitySnapshot> Items, int Total);
+/// <summary>A page of entities; <see cref="Next"/> is where the next page starts (null on the last page).</summary>
+public sealed record EntityPage(IReadOnlyList<EntitySnapshot> Items, int Total, ListCursor? Next = null);
 
 /// <summary>
 /// The one domain service for connector credentials (AD sync profiles, storage targets, import sources): list, read,
@@ -49,16 +50,41 @@ public sealed class ConnectorCredentials(
 
     private readonly DatabaseExclusion entityChanges = new("entity-changes");
 
-    public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, CancellationToken cancellationToken = default)
+    /// <summary>The cursor's list and sort: connector lists are always ordered by id.</summary>
+    private static string CursorSort(EntityResource resource) => resource.Name + ":id";
+
+    /// <summary>
+    /// One page of a resource by offset, or, with <paramref name="after"/>, the page after that cursor's row (a seek on
+    /// the key, so as cheap at any depth as the first page). An <paramref name="after"/> that is not this resource's
+    /// cursor is invalid; the endpoint turns that into a 400 before calling, see <see cref="IsCursorOf"/>.
+    /// </summary>
+    public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, ListCursor? after = null,
+        CancellationToken cancellationToken = default)
     {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, MaxPageSize);
+        object? afterId = null;
+        if (after is not null && !TryParseCursor(resource, after, out afterId)) throw new ArgumentException("Not a cursor of this list.", nameof(after));
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = resource.Query(db, typeName, search).AsNoTracking();
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        var total = await resource.Query(db, typeName, search).CountAsync(cancellationToken);
+        var query = resource.Query(db, typeName, search, afterId).AsNoTracking();
+        // One row more than the page says whether a next page exists, in the same query.
+        var items = await (afterId is null ? query.Skip(offset) : query).Take(limit + 1).ToListAsync(cancellationToken);
+        var next = items.Count > limit ? new ListCursor(CursorSort(resource), null, items[limit - 1].Key) : null;
+        if (next is not null) items.RemoveAt(limit);
         var secrets = await SecretsOfAsync(db, resource, items.Select(e => e.Key).ToList(), cancellationToken);
-        return new(items.Select(e => Snapshot(e, secrets)).ToList(), total);
+        return new(items.Select(e => Snapshot(e, secrets)).ToList(), total, next);
+    }
+
+    /// <summary>Whether <paramref name="cursor"/> can continue a list of <paramref name="resource"/>.</summary>
+    public static bool IsCursorOf(EntityResource resource, ListCursor cursor) => TryParseCursor(resource, cursor, out _);
+
+    private static bool TryParseCursor(EntityResource resource, ListCursor cursor, out object? id)
+    {
+        id = null;
+        if (cursor.Sort != CursorSort(resource) || cursor.Value is not null || !resource.TryParseId(cursor.Id, out var parsed)) return false;
+        id = parsed;
+        return true;
     }
 
     public async Task<EntitySnapshot?> GetAsync(EntityResource resource, string id, CancellationToken cancellationToken = default)

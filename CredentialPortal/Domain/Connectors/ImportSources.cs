@@ -78,6 +78,9 @@ public sealed class WebexImportSource : ImportSource
 {
     [Updatable, Display(Name = "Client id", Description = "The Webex integration's client id.")]
     public string ClientId { get; set; } = "";
+
+    [Updatable, OmittedWhenNull, Display(Name = "API address", Description = "Where tokens are refreshed; empty for https://webexapis.com.")]
+    public string? ApiAddress { get; set; }
 }
 
 public sealed class WebexImportSourceValidator : EntityValidator<WebexImportSource>
@@ -86,5 +89,6 @@ public sealed class WebexImportSourceValidator : EntityValidator<WebexImportSour
     {
         RuleFor(x => x.Name).Name();
         RuleFor(x => x.ClientId).Identifier();
+        RuleFor(x => x.ApiAddress!).AbsoluteUrl().When(x => x.ApiAddress is not null);
     }
 }

@@ -29,6 +29,9 @@ public sealed partial class AmazonS3StorageTarget : StorageTarget
     [Updatable, Display(Name = "Access key id", Description = "The IAM access key id, e.g. AKIA… (20 characters).")]
     public string AccessKeyId { get; set; } = "";
 
+    [Updatable, OmittedWhenNull, Display(Name = "Service URL", Description = "For S3-compatible storage, e.g. https://s3.example.com; empty for Amazon S3 itself.")]
+    public string? ServiceUrl { get; set; }
+
     [GeneratedRegex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")]
     internal static partial Regex RegionPattern();
 }
@@ -40,6 +43,7 @@ public sealed class AmazonS3StorageTargetValidator : EntityValidator<AmazonS3Sto
         RuleFor(x => x.Name).Name();
         RuleFor(x => x.Region).Matches(AmazonS3StorageTarget.RegionPattern()).WithMessage("'Region' must be an AWS region such as eu-central-1.");
         RuleFor(x => x.AccessKeyId).Identifier();
+        RuleFor(x => x.ServiceUrl!).AbsoluteUrl().When(x => x.ServiceUrl is not null);
     }
 }
 
@@ -51,6 +55,9 @@ public sealed class AzureBlobStorageTarget : StorageTarget
 
     [Updatable, Display(Name = "Account name", Description = "The storage account name: 3–24 lower-case letters and digits.")]
     public string AccountName { get; set; } = "";
+
+    [Updatable, OmittedWhenNull, Display(Name = "Endpoint", Description = "The blob service address; empty for https://<account>.blob.core.windows.net.")]
+    public string? Endpoint { get; set; }
 }
 
 public sealed class AzureBlobStorageTargetValidator : EntityValidator<AzureBlobStorageTarget>
@@ -59,13 +66,15 @@ public sealed class AzureBlobStorageTargetValidator : EntityValidator<AzureBlobS
     {
         RuleFor(x => x.Name).Name();
         RuleFor(x => x.AccountName).Matches("^[a-z0-9]{3,24}$").WithMessage("'Account name' must be 3–24 lower-case letters and digits.");
+        RuleFor(x => x.Endpoint!).AbsoluteUrl().When(x => x.Endpoint is not null);
     }
 }
 
 [EntityType("sftp", "SFTP server")]
 [Secret("password", "Password")]
+[Secret("privateKey", "Private key")]
 [Secret("privateKeyPassphrase", "Private key passphrase")]
-public sealed class SftpStorageTarget : StorageTarget
+public sealed partial class SftpStorageTarget : StorageTarget
 {
     [Updatable, Display(Name = "Host", Description = "The SFTP server's host name or IP address.")]
     public string Host { get; set; } = "";
@@ -76,7 +85,14 @@ public sealed class SftpStorageTarget : StorageTarget
     [Updatable, Display(Name = "User name")]
     public string UserName { get; set; } = "";
 
+    [Updatable, Display(Name = "Path", Description = "The directory recordings go to, e.g. /recordings.")]
     public string Path { get; set; } = "";
+
+    [Updatable, OmittedWhenNull, Display(Name = "Host key fingerprint", Description = "SHA256:… as ssh-keygen -lf prints it; when set, any other host key is refused.")]
+    public string? HostKeyFingerprint { get; set; }
+
+    [GeneratedRegex("^SHA256:[A-Za-z0-9+/]{43}=?$")]
+    internal static partial Regex FingerprintPattern();
 }
 
 public sealed class SftpStorageTargetValidator : EntityValidator<SftpStorageTarget>
@@ -87,6 +103,9 @@ public sealed class SftpStorageTargetValidator : EntityValidator<SftpStorageTarg
         RuleFor(x => x.Host).HostName();
         RuleFor(x => x.Port).Port();
         RuleFor(x => x.UserName).Identifier();
+        RuleFor(x => x.Path).MaximumLength(1024).Must(FieldRules.NotContainControlCharacters);
+        RuleFor(x => x.HostKeyFingerprint).Matches(SftpStorageTarget.FingerprintPattern())
+            .WithMessage("'Host key fingerprint' must be SHA256:… as ssh-keygen -lf prints it.");
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
@@ -22,7 +23,9 @@ public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, S
         var passwords = await db.Users.AsNoTracking()
             .Where(u => u.Source == UserSource.Local && u.PasswordHash != null && (u.LastPasswordChange == null || u.LastPasswordChange < cutoff))
             .OrderBy(u => u.LastPasswordChange).Take(limit)
-            .Select(u => new StaleCredential(Catalog.AccountCatalog.Users.Resource, u.Id.ToString(), PeopleCredentials.PasswordProperty, u.LastPasswordChange)).ToListAsync(cancellationToken);
-        return secrets.Concat(passwords).OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
+            .Select(u => new { u.Id, u.LastPasswordChange }).ToListAsync(cancellationToken);
+        return secrets
+            .Concat(passwords.Select(u => new StaleCredential(Catalog.AccountCatalog.Users.Resource, u.Id.ToString(CultureInfo.InvariantCulture), PeopleCredentials.PasswordProperty, u.LastPasswordChange)))
+            .OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
     }
 }

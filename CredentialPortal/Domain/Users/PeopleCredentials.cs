@@ -62,8 +62,21 @@ public sealed class PeopleCredentials(
     /// <summary>One page of people, filtered and sorted in the database (indexed columns; no full-table reads).</summary>
     public async Task<(IReadOnlyList<UserSnapshot> Items, int Total)> ListAsync(UserQuery filter, int offset, int limit, CancellationToken cancellationToken = default)
     {
+        var page = await ListPageAsync(filter, offset, null, limit, cancellationToken);
+        return (page.Items, page.Total);
+    }
+
+    /// <summary>
+    /// One page of people by offset, or, with <paramref name="after"/>, the page after that cursor's row: a seek on the
+    /// sort's index (sort value, then id) instead of walking an offset, so page 1,000 costs what page 1 does.
+    /// <see cref="ListPage{T}.Next"/> continues the same sort. A cursor of another sort is an <see cref="ArgumentException"/>
+    /// (check it first with <see cref="IsCursorFor"/>).
+    /// </summary>
+    public async Task<ListPage<UserSnapshot>> ListPageAsync(UserQuery filter, int offset, ListCursor? after, int limit, CancellationToken cancellationToken = default)
+    {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, Connectors.ConnectorCredentials.MaxPageSize);
+        if (after is not null && !IsCursorFor(filter, after)) throw new ArgumentException("Not a cursor of this list's sort.", nameof(after));
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         IQueryable<PortalUser> query = db.Users.AsNoTracking().Where(u => u.IsMachine == filter.Machines);
         if (!string.IsNullOrWhiteSpace(filter.Search))
@@ -78,11 +91,70 @@ public sealed class PeopleCredentials(
         if (filter.LockedOut == false) query = query.Where(u => u.LockoutEnd == null || u.LockoutEnd <= now);
 
         var total = await CountAsync(filter, query, cancellationToken);
-        // Deferred join: the offset is walked over an index (ids only), then just the page's rows are read. A deep page
-        // at 100,000 people then costs about what the first one does instead of decoding every row it skips.
-        var pageIds = Sorted(query, filter).Skip(offset).Take(limit).Select(u => u.Id);
-        var users = await Sorted(db.Users.AsNoTracking().Where(u => pageIds.Contains(u.Id)), filter).ToListAsync(cancellationToken);
-        return (users.Select(Snapshot).ToList(), total);
+        List<PortalUser> users;
+        if (after is not null)
+        {
+            // Keyset: rows strictly after the cursor's (value, id) in the list's order, read straight off the index.
+            users = await Sorted(After(query, filter, after), filter).Take(limit + 1).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // Deferred join: the offset is walked over an index (ids only), then just the page's rows are read. A deep
+            // page at 100,000 people then costs about what the first one does instead of decoding every row it skips.
+            var pageIds = Sorted(query, filter).Skip(offset).Take(limit + 1).Select(u => u.Id);
+            users = await Sorted(db.Users.AsNoTracking().Where(u => pageIds.Contains(u.Id)), filter).ToListAsync(cancellationToken);
+        }
+        // The one row past the page only tells whether a next page exists.
+        ListCursor? next = null;
+        if (users.Count > limit)
+        {
+            users.RemoveAt(limit);
+            next = CursorAt(users[^1], filter);
+        }
+        return new(users.Select(Snapshot).ToList(), total, next);
+    }
+
+    /// <summary>
+    /// The list and sort a cursor belongs to, for the sorts it can continue: those on non-null indexed columns (id, login
+    /// name, display name). Last password change is nullable and the engines order NULL differently: offset paging only.
+    /// </summary>
+    private static string? CursorSort(UserQuery filter) => filter.SortBy switch
+    {
+        "lastPasswordChange" => null,
+        "loginName" or "displayName" => $"{(filter.Machines ? "machineUsers" : "users")}:{filter.SortBy}{(filter.Descending ? ":desc" : "")}",
+        _ => $"{(filter.Machines ? "machineUsers" : "users")}:id{(filter.Descending ? ":desc" : "")}",
+    };
+
+    /// <summary>Whether <paramref name="cursor"/> continues a list with <paramref name="filter"/>'s sort.</summary>
+    public static bool IsCursorFor(UserQuery filter, ListCursor cursor) =>
+        CursorSort(filter) is { } sort && cursor.Sort == sort && Identifiers.ParseNumber(cursor.Id) is not null
+        && (cursor.Value is null) == (filter.SortBy is not ("loginName" or "displayName"));
+
+    private static ListCursor? CursorAt(PortalUser user, UserQuery filter) => CursorSort(filter) is not { } sort ? null : filter.SortBy switch
+    {
+        "loginName" => new ListCursor(sort, user.NormalizedUserName ?? "", Key(user)),
+        "displayName" => new ListCursor(sort, user.DisplayName, Key(user)),
+        _ => new ListCursor(sort, null, Key(user)),
+    };
+
+    /// <summary>The rows after the cursor's in <see cref="Sorted"/>'s order (sort value, then id ascending).</summary>
+    private static IQueryable<PortalUser> After(IQueryable<PortalUser> query, UserQuery filter, ListCursor cursor)
+    {
+        var id = Identifiers.ParseNumber(cursor.Id)!.Value;
+        var value = cursor.Value ?? "";
+        // string.Compare here is translated to the SQL comparison of the column (its collation, as ORDER BY uses): an
+        // ordinal comparison would not be translated, and would not match the order the rows are sorted in.
+#pragma warning disable CA1309
+        return (filter.SortBy, filter.Descending) switch
+        {
+            ("loginName", false) => query.Where(u => string.Compare(u.NormalizedUserName, value) > 0 || (u.NormalizedUserName == value && u.Id > id)),
+            ("loginName", true) => query.Where(u => string.Compare(u.NormalizedUserName, value) < 0 || (u.NormalizedUserName == value && u.Id > id)),
+            ("displayName", false) => query.Where(u => string.Compare(u.DisplayName, value) > 0 || (u.DisplayName == value && u.Id > id)),
+            ("displayName", true) => query.Where(u => string.Compare(u.DisplayName, value) < 0 || (u.DisplayName == value && u.Id > id)),
+            (_, true) => query.Where(u => u.Id < id),
+            _ => query.Where(u => u.Id > id),
+        };
+#pragma warning restore CA1309
     }
 
     private static IQueryable<PortalUser> Sorted(IQueryable<PortalUser> query, UserQuery filter) => (filter.SortBy, filter.Descending) switch
@@ -128,7 +200,7 @@ public sealed class PeopleCredentials(
 
     /// <summary>Enables or disables an account; disabling ends its portal sessions and API tokens at once.</summary>
     public Task<DomainResult<UserSnapshot>> SetEnabledAsync(Actor actor, int id, bool enabled, CancellationToken cancellationToken = default) =>
-        ChangeAccountAsync(actor, Permission.ManageAccounts, id, AuditActions.Update, ["enabled"], user =>
+        ChangeAccountAsync(actor, Permission.ManageAccounts, id, enabled ? AuditActions.AccountEnabled : AuditActions.AccountDisabled, ["enabled"], user =>
         {
             if (user.Enabled == enabled) return enabled ? "The account is already enabled." : "The account is already disabled.";
             if (!enabled && actor.UserId == user.Id) return "You cannot disable your own account.";
@@ -400,6 +472,18 @@ public sealed class PeopleCredentials(
         await audit.CommitAsync(db,
             [audit.Describe(actor, succeeded ? AuditActions.SignInSucceeded : AuditActions.SignInFailed, Users,
                 userId?.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome: reason)],
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that a wrong password just set the account's sign-in lockout (Identity's, until <paramref name="until"/>).
+    /// </summary>
+    public async Task RecordSignInLockoutAsync(Actor actor, int userId, DateTimeOffset? until, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await audit.CommitAsync(db,
+            [audit.Describe(actor, AuditActions.SignInLockedOut, "users", userId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["lockoutEnd"],
+                outcome: until is { } end ? $"sign-in locked until {end.UtcDateTime:u}" : "sign-in locked")],
             cancellationToken);
     }
 

@@ -59,6 +59,11 @@ public sealed class PortalSignInManager(
             // No stored password (an Active Directory account) is refused unhashed too.
             if (user.PasswordHash is null) people.SpendPasswordCheckTime(password);
             result = await CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+            if (result.IsLockedOut)
+            {
+                // This wrong password was the one that set the lockout (it was not in force before the check).
+                await people.RecordSignInLockoutAsync(actor, user.Id, user.LockoutEnd);
+            }
         }
         if (!result.Succeeded)
         {

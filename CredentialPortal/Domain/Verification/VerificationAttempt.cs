@@ -37,6 +37,8 @@ public sealed class ActorLockout
     public DateTime LockedUntil { get; set; }
     public DateTime? LiftedAt { get; set; }
     public string? LiftedBy { get; set; }
+    /// <summary>When the audit log recorded that this lockout ran out (it was not lifted): recorded once.</summary>
+    public DateTime? ExpiryRecordedAt { get; set; }
 
     public bool IsActive(DateTime now) => LiftedAt is null && LockedUntil > now;
 }

@@ -29,3 +29,36 @@ window.credentialPortal = {
   document.addEventListener("pointerdown", renew, { capture: true, passive: true });
   document.addEventListener("keydown", renew, { capture: true, passive: true });
 })();
+
+// A tab left in the background gives its server memory back: after data-circuit-pause-seconds hidden, the circuit is
+// paused (its components' persistent state kept on the server, the circuit itself released) and resumed, without a
+// page reload, when the tab is shown again. A circuit that cannot be resumed (the server restarted) reloads the page.
+(function () {
+  const after = Number(document.body.dataset.circuitPauseSeconds || 0) * 1000;
+  if (!after || !window.Blazor) return;
+  let timer = null;
+  let paused = false;
+  const resume = async function () {
+    paused = false;
+    try {
+      if (!await Blazor.resumeCircuit()) location.reload();
+    } catch {
+      location.reload();
+    }
+  };
+  document.addEventListener("visibilitychange", async function () {
+    if (document.visibilityState === "hidden") {
+      if (timer !== null || paused) return;
+      timer = setTimeout(async function () {
+        timer = null;
+        if (document.visibilityState !== "hidden") return;
+        paused = await Blazor.pauseCircuit();
+        if (paused && document.visibilityState === "visible") await resume();
+      }, after);
+      return;
+    }
+    clearTimeout(timer);
+    timer = null;
+    if (paused) await resume();
+  });
+})();

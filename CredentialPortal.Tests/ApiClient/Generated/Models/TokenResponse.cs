@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace CredentialPortal.Tests.ApiClient.Generated.Models
 {
+    /// <summary>
+    /// The token answer, in the snake_case names the documented API uses.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class TokenResponse : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>The access_token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

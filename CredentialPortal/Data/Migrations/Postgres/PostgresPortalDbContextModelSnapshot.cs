@@ -17,31 +17,10 @@ namespace CredentialPortal.Data.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
-
-            modelBuilder.Entity("CredentialPortal.Data.KeyRing.DataProtectionKeyRecord", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("FriendlyName")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<string>("Xml")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("DataProtectionKeys", (string)null);
-                });
 
             modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditRecord", b =>
                 {
@@ -111,6 +90,121 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditSigningKeys", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.Sinks.AuditSinkCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("LastDeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastDeliveredSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastSentSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditSinkCursors", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AlertAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AlertFrom")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("AlertOpen")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RejectedAtVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertOpen");
+
+                    b.HasIndex("Result");
+
+                    b.HasIndex("Resource", "EntityKey")
+                        .IsUnique();
+
+                    b.ToTable("ConnectionChecks", (string)null);
                 });
 
             modelBuilder.Entity("CredentialPortal.Domain.Connectors.AdSyncProfile", b =>
@@ -728,6 +822,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("ExpiryRecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -804,6 +901,27 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.HasIndex("ActorKey", "At");
 
                     b.ToTable("VerificationAttempts");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<int>", b =>
@@ -913,6 +1031,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.AdSyncProfile");
 
+                    b.Property<string>("AuthorityHost")
+                        .HasColumnType("text");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -970,6 +1091,11 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.ImportSource");
 
+                    b.Property<string>("ApiAddress")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("text")
+                        .HasColumnName("ApiAddress");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .ValueGeneratedOnUpdateSometimes()
@@ -985,7 +1111,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("ApiAddress")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("text")
+                        .HasColumnName("ApiAddress");
 
                     b.Property<string>("ApiKey")
                         .IsRequired()
@@ -1029,6 +1157,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ServiceUrl")
+                        .HasColumnType("text");
+
                     b.HasDiscriminator().HasValue("amazon_s3");
                 });
 
@@ -1044,6 +1175,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text");
+
                     b.HasDiscriminator().HasValue("azure_blob");
                 });
 
@@ -1053,6 +1187,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("Host")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("HostKeyFingerprint")
                         .HasColumnType("text");
 
                     b.Property<string>("Path")

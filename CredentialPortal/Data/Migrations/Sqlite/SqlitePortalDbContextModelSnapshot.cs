@@ -15,26 +15,7 @@ namespace CredentialPortal.Data.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
-
-            modelBuilder.Entity("CredentialPortal.Data.KeyRing.DataProtectionKeyRecord", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FriendlyName")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Xml")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("DataProtectionKeys", (string)null);
-                });
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditRecord", b =>
                 {
@@ -104,6 +85,119 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.AuditSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditSigningKeys", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.Audit.Sinks.AuditSinkCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastDeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastDeliveredSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSentSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditSinkCursors", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AlertAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AlertFrom")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AlertOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RejectedAtVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertOpen");
+
+                    b.HasIndex("Result");
+
+                    b.HasIndex("Resource", "EntityKey")
+                        .IsUnique();
+
+                    b.ToTable("ConnectionChecks", (string)null);
                 });
 
             modelBuilder.Entity("CredentialPortal.Domain.Connectors.AdSyncProfile", b =>
@@ -695,6 +789,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExpiryRecordedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("TEXT");
 
@@ -769,6 +866,25 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.HasIndex("ActorKey", "At");
 
                     b.ToTable("VerificationAttempts");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<int>", b =>
@@ -874,6 +990,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.AdSyncProfile");
 
+                    b.Property<string>("AuthorityHost")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -931,6 +1050,11 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                 {
                     b.HasBaseType("CredentialPortal.Domain.Connectors.ImportSource");
 
+                    b.Property<string>("ApiAddress")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ApiAddress");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .ValueGeneratedOnUpdateSometimes()
@@ -946,7 +1070,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<string>("ApiAddress")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ApiAddress");
 
                     b.Property<string>("ApiKey")
                         .IsRequired()
@@ -990,6 +1116,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ServiceUrl")
+                        .HasColumnType("TEXT");
+
                     b.HasDiscriminator().HasValue("amazon_s3");
                 });
 
@@ -1005,6 +1134,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("TEXT");
+
                     b.HasDiscriminator().HasValue("azure_blob");
                 });
 
@@ -1014,6 +1146,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<string>("Host")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostKeyFingerprint")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Path")

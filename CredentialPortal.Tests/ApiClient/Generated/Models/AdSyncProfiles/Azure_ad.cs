@@ -15,6 +15,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Where tokens are issued; empty for https://login.microsoftonline.com (set it for a national cloud).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? AuthorityHost { get; set; }
+#nullable restore
+#else
+        public string AuthorityHost { get; set; }
+#endif
         /// <summary>The application (client) id registered in the tenant, a GUID.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -78,6 +86,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "authorityHost", n => { AuthorityHost = n.GetStringValue(); } },
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
                 { "clientSecret", n => { ClientSecret = n.GetStringValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
@@ -94,6 +103,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("authorityHost", AuthorityHost);
             writer.WriteStringValue("clientId", ClientId);
             writer.WriteStringValue("clientSecret", ClientSecret);
             writer.WriteStringValue("tenantId", TenantId);

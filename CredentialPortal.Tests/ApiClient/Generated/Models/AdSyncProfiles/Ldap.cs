@@ -15,13 +15,13 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Base DN</summary>
+        /// <summary>Where the directory is read, e.g. DC=corp,DC=example,DC=com.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? BaseDn { get; private set; }
+        public string? BaseDn { get; set; }
 #nullable restore
 #else
-        public string BaseDn { get; private set; }
+        public string BaseDn { get; set; }
 #endif
         /// <summary>Description</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -63,8 +63,8 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
 #else
         public string UserName { get; set; }
 #endif
-        /// <summary>Use SSL</summary>
-        public bool? UseSsl { get; private set; }
+        /// <summary>LDAPS from the first byte (usually port 636); StartTLS is not used.</summary>
+        public bool? UseSsl { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles.Ldap"/> and sets the default values.
         /// </summary>
@@ -109,10 +109,12 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("baseDn", BaseDn);
             writer.WriteStringValue("host", Host);
             writer.WriteStringValue("ldapPassword", LdapPassword);
             writer.WriteIntValue("port", Port);
             writer.WriteStringValue("userName", UserName);
+            writer.WriteBoolValue("useSsl", UseSsl);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -13,6 +13,22 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Patch : IParsable
     {
+        /// <summary>Where tokens are issued; empty for https://login.microsoftonline.com (set it for a national cloud). Applies to types: azure_ad.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? AuthorityHost { get; set; }
+#nullable restore
+#else
+        public string AuthorityHost { get; set; }
+#endif
+        /// <summary>Where the directory is read, e.g. DC=corp,DC=example,DC=com. Applies to types: ldap.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? BaseDn { get; set; }
+#nullable restore
+#else
+        public string BaseDn { get; set; }
+#endif
         /// <summary>The application (client) id registered in the tenant, a GUID. Applies to types: azure_ad.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -63,6 +79,8 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
 #else
         public string UserName { get; set; }
 #endif
+        /// <summary>LDAPS from the first byte (usually port 636); StartTLS is not used. Applies to types: ldap.</summary>
+        public bool? UseSsl { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -81,12 +99,15 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "authorityHost", n => { AuthorityHost = n.GetStringValue(); } },
+                { "baseDn", n => { BaseDn = n.GetStringValue(); } },
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
                 { "clientSecret", n => { ClientSecret = n.GetStringValue(); } },
                 { "host", n => { Host = n.GetStringValue(); } },
                 { "ldapPassword", n => { LdapPassword = n.GetStringValue(); } },
                 { "port", n => { Port = n.GetIntValue(); } },
                 { "tenantId", n => { TenantId = n.GetStringValue(); } },
+                { "useSsl", n => { UseSsl = n.GetBoolValue(); } },
                 { "userName", n => { UserName = n.GetStringValue(); } },
             };
         }
@@ -97,6 +118,8 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("authorityHost", AuthorityHost);
+            writer.WriteStringValue("baseDn", BaseDn);
             writer.WriteStringValue("clientId", ClientId);
             writer.WriteStringValue("clientSecret", ClientSecret);
             writer.WriteStringValue("host", Host);
@@ -104,6 +127,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.AdSyncProfiles
             writer.WriteIntValue("port", Port);
             writer.WriteStringValue("tenantId", TenantId);
             writer.WriteStringValue("userName", UserName);
+            writer.WriteBoolValue("useSsl", UseSsl);
         }
     }
 }

@@ -13,6 +13,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Patch : IParsable
     {
+        /// <summary>Where tokens are refreshed; empty for https://webexapis.com. Applies to types: webex.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ApiAddress { get; set; }
+#nullable restore
+#else
+        public string ApiAddress { get; set; }
+#endif
         /// <summary>The Zoom app&apos;s API key (JWT) or client id (OAuth). Applies to types: zoom_phones.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -105,6 +113,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "apiAddress", n => { ApiAddress = n.GetStringValue(); } },
                 { "apiKey", n => { ApiKey = n.GetStringValue(); } },
                 { "apiSecret", n => { ApiSecret = n.GetStringValue(); } },
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
@@ -124,6 +133,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("apiAddress", ApiAddress);
             writer.WriteStringValue("apiKey", ApiKey);
             writer.WriteStringValue("apiSecret", ApiSecret);
             writer.WriteStringValue("clientId", ClientId);

@@ -15,6 +15,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Where tokens are refreshed; empty for https://webexapis.com.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ApiAddress { get; set; }
+#nullable restore
+#else
+        public string ApiAddress { get; set; }
+#endif
         /// <summary>The Webex integration&apos;s client id.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -76,6 +84,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "apiAddress", n => { ApiAddress = n.GetStringValue(); } },
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
                 { "clientSecret", n => { ClientSecret = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetIntValue(); } },
@@ -91,6 +100,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("apiAddress", ApiAddress);
             writer.WriteStringValue("clientId", ClientId);
             writer.WriteStringValue("clientSecret", ClientSecret);
             writer.WriteStringValue("refreshToken", RefreshToken);

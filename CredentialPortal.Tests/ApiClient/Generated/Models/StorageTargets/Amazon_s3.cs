@@ -61,6 +61,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string SecretAccessKey { get; set; }
 #endif
+        /// <summary>For S3-compatible storage, e.g. https://s3.example.com; empty for Amazon S3 itself.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ServiceUrl { get; set; }
+#nullable restore
+#else
+        public string ServiceUrl { get; set; }
+#endif
         /// <summary>The type property</summary>
         public global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Amazon_s3_type? Type { get; private set; }
         /// <summary>
@@ -96,6 +104,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
                 { "objectLockMode", n => { ObjectLockMode = n.GetEnumValue<global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Amazon_s3_objectLockMode>(); } },
                 { "region", n => { Region = n.GetStringValue(); } },
                 { "secretAccessKey", n => { SecretAccessKey = n.GetStringValue(); } },
+                { "serviceUrl", n => { ServiceUrl = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Amazon_s3_type>(); } },
             };
         }
@@ -108,6 +117,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("accessKeyId", AccessKeyId);
             writer.WriteStringValue("secretAccessKey", SecretAccessKey);
+            writer.WriteStringValue("serviceUrl", ServiceUrl);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -39,6 +39,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Container { get; private set; }
 #endif
+        /// <summary>The blob service address; empty for https://&lt;account&gt;.blob.core.windows.net.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Endpoint { get; set; }
+#nullable restore
+#else
+        public string Endpoint { get; set; }
+#endif
         /// <summary>Id</summary>
         public int? Id { get; private set; }
         /// <summary>Name</summary>
@@ -79,6 +87,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
                 { "accountKey", n => { AccountKey = n.GetStringValue(); } },
                 { "accountName", n => { AccountName = n.GetStringValue(); } },
                 { "container", n => { Container = n.GetStringValue(); } },
+                { "endpoint", n => { Endpoint = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetIntValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Azure_blob_type>(); } },
@@ -93,6 +102,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("accountKey", AccountKey);
             writer.WriteStringValue("accountName", AccountName);
+            writer.WriteStringValue("endpoint", Endpoint);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -45,6 +45,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Domain { get; set; }
 #endif
+        /// <summary>The blob service address; empty for https://&lt;account&gt;.blob.core.windows.net. Applies to types: azure_blob.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Endpoint { get; set; }
+#nullable restore
+#else
+        public string Endpoint { get; set; }
+#endif
         /// <summary>The SFTP server&apos;s host name or IP address. Applies to types: sftp.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -52,6 +60,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #nullable restore
 #else
         public string Host { get; set; }
+#endif
+        /// <summary>SHA256:… as ssh-keygen -lf prints it; when set, any other host key is refused. Applies to types: sftp.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HostKeyFingerprint { get; set; }
+#nullable restore
+#else
+        public string HostKeyFingerprint { get; set; }
 #endif
         /// <summary>Password (secret: write-only). Applies to types: sftp, smb.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -61,8 +77,24 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Password { get; set; }
 #endif
+        /// <summary>The directory recordings go to, e.g. /recordings. Applies to types: sftp.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Path { get; set; }
+#nullable restore
+#else
+        public string Path { get; set; }
+#endif
         /// <summary>Usually 22. Applies to types: sftp.</summary>
         public int? Port { get; set; }
+        /// <summary>Private key (secret: write-only). Applies to types: sftp.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PrivateKey { get; set; }
+#nullable restore
+#else
+        public string PrivateKey { get; set; }
+#endif
         /// <summary>Private key passphrase (secret: write-only). Applies to types: sftp.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -78,6 +110,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #nullable restore
 #else
         public string SecretAccessKey { get; set; }
+#endif
+        /// <summary>For S3-compatible storage, e.g. https://s3.example.com; empty for Amazon S3 itself. Applies to types: amazon_s3.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ServiceUrl { get; set; }
+#nullable restore
+#else
+        public string ServiceUrl { get; set; }
 #endif
         /// <summary>UNC path of the share, e.g. \\fs01.corp.example.com\recordings. Applies to types: smb.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -117,11 +157,16 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
                 { "accountKey", n => { AccountKey = n.GetStringValue(); } },
                 { "accountName", n => { AccountName = n.GetStringValue(); } },
                 { "domain", n => { Domain = n.GetStringValue(); } },
+                { "endpoint", n => { Endpoint = n.GetStringValue(); } },
                 { "host", n => { Host = n.GetStringValue(); } },
+                { "hostKeyFingerprint", n => { HostKeyFingerprint = n.GetStringValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
+                { "path", n => { Path = n.GetStringValue(); } },
                 { "port", n => { Port = n.GetIntValue(); } },
+                { "privateKey", n => { PrivateKey = n.GetStringValue(); } },
                 { "privateKeyPassphrase", n => { PrivateKeyPassphrase = n.GetStringValue(); } },
                 { "secretAccessKey", n => { SecretAccessKey = n.GetStringValue(); } },
+                { "serviceUrl", n => { ServiceUrl = n.GetStringValue(); } },
                 { "sharePath", n => { SharePath = n.GetStringValue(); } },
                 { "userName", n => { UserName = n.GetStringValue(); } },
             };
@@ -137,11 +182,16 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
             writer.WriteStringValue("accountKey", AccountKey);
             writer.WriteStringValue("accountName", AccountName);
             writer.WriteStringValue("domain", Domain);
+            writer.WriteStringValue("endpoint", Endpoint);
             writer.WriteStringValue("host", Host);
+            writer.WriteStringValue("hostKeyFingerprint", HostKeyFingerprint);
             writer.WriteStringValue("password", Password);
+            writer.WriteStringValue("path", Path);
             writer.WriteIntValue("port", Port);
+            writer.WriteStringValue("privateKey", PrivateKey);
             writer.WriteStringValue("privateKeyPassphrase", PrivateKeyPassphrase);
             writer.WriteStringValue("secretAccessKey", SecretAccessKey);
+            writer.WriteStringValue("serviceUrl", ServiceUrl);
             writer.WriteStringValue("sharePath", SharePath);
             writer.WriteStringValue("userName", UserName);
         }

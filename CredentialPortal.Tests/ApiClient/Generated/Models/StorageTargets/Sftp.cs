@@ -23,6 +23,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Host { get; set; }
 #endif
+        /// <summary>SHA256:… as ssh-keygen -lf prints it; when set, any other host key is refused.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HostKeyFingerprint { get; set; }
+#nullable restore
+#else
+        public string HostKeyFingerprint { get; set; }
+#endif
         /// <summary>Id</summary>
         public int? Id { get; private set; }
         /// <summary>Name</summary>
@@ -41,16 +49,24 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Password { get; set; }
 #endif
-        /// <summary>Path</summary>
+        /// <summary>The directory recordings go to, e.g. /recordings.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Path { get; private set; }
+        public string? Path { get; set; }
 #nullable restore
 #else
-        public string Path { get; private set; }
+        public string Path { get; set; }
 #endif
         /// <summary>Usually 22.</summary>
         public int? Port { get; set; }
+        /// <summary>Private key (secret: write-only).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PrivateKey { get; set; }
+#nullable restore
+#else
+        public string PrivateKey { get; set; }
+#endif
         /// <summary>Private key passphrase (secret: write-only).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -95,11 +111,13 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "host", n => { Host = n.GetStringValue(); } },
+                { "hostKeyFingerprint", n => { HostKeyFingerprint = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetIntValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
                 { "path", n => { Path = n.GetStringValue(); } },
                 { "port", n => { Port = n.GetIntValue(); } },
+                { "privateKey", n => { PrivateKey = n.GetStringValue(); } },
                 { "privateKeyPassphrase", n => { PrivateKeyPassphrase = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Sftp_type>(); } },
                 { "userName", n => { UserName = n.GetStringValue(); } },
@@ -113,8 +131,11 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("host", Host);
+            writer.WriteStringValue("hostKeyFingerprint", HostKeyFingerprint);
             writer.WriteStringValue("password", Password);
+            writer.WriteStringValue("path", Path);
             writer.WriteIntValue("port", Port);
+            writer.WriteStringValue("privateKey", PrivateKey);
             writer.WriteStringValue("privateKeyPassphrase", PrivateKeyPassphrase);
             writer.WriteStringValue("userName", UserName);
             writer.WriteAdditionalData(AdditionalData);

@@ -13,7 +13,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Verify : IParsable
     {
-        /// <summary>The secret&apos;s name: secretAccessKey (types amazon_s3); accountKey (types azure_blob); password (types sftp, smb); privateKeyPassphrase (types sftp).</summary>
+        /// <summary>The secret&apos;s name: secretAccessKey (types amazon_s3); accountKey (types azure_blob); password (types sftp, smb); privateKey (types sftp); privateKeyPassphrase (types sftp).</summary>
         public global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Verify_property? Property { get; set; }
         /// <summary>The plain value.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

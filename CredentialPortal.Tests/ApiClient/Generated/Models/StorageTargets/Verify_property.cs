@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 {
-    /// <summary>The secret&apos;s name: secretAccessKey (types amazon_s3); accountKey (types azure_blob); password (types sftp, smb); privateKeyPassphrase (types sftp).</summary>
+    /// <summary>The secret&apos;s name: secretAccessKey (types amazon_s3); accountKey (types azure_blob); password (types sftp, smb); privateKey (types sftp); privateKeyPassphrase (types sftp).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum Verify_property
     {
@@ -18,6 +18,10 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
         [EnumMember(Value = "password")]
         #pragma warning disable CS1591
         Password,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "privateKey")]
+        #pragma warning disable CS1591
+        PrivateKey,
         #pragma warning restore CS1591
         [EnumMember(Value = "privateKeyPassphrase")]
         #pragma warning disable CS1591

@@ -35,7 +35,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTar
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public StorageTargetsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/verba/restapi/v1/storageTargets{?limit*,offset*,search*,type*}", pathParameters)
+        public StorageTargetsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/verba/restapi/v1/storageTargets{?after*,limit*,offset*,search*,type*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,7 +43,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTar
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public StorageTargetsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/verba/restapi/v1/storageTargets{?limit*,offset*,search*,type*}", rawUrl)
+        public StorageTargetsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/verba/restapi/v1/storageTargets{?after*,limit*,offset*,search*,type*}", rawUrl)
         {
         }
         /// <summary>
@@ -108,6 +108,19 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTar
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class StorageTargetsRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string? After { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string After { get; set; }
+            #pragma warning restore CS1591
+#endif
             #pragma warning disable CS1591
             [QueryParameter("limit")]
             public int? Limit { get; set; }

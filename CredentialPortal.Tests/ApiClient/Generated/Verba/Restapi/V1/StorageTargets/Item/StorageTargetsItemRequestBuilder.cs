@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets;
 using CredentialPortal.Tests.ApiClient.Generated.Models;
+using CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTargets.Item.Connection;
 using CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTargets.Item.Password;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -19,6 +20,11 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTar
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class StorageTargetsItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The connection property</summary>
+        public global::CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTargets.Item.Connection.ConnectionRequestBuilder Connection
+        {
+            get => new global::CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTargets.Item.Connection.ConnectionRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The password property</summary>
         public global::CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.StorageTargets.Item.Password.PasswordRequestBuilder Password
         {

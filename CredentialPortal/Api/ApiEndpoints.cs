@@ -123,6 +123,7 @@ public static class ApiEndpoints
         secured.MapAuditEndpoints();
 
         endpoints.MapOpenApi(OpenApiDocumentation.DocumentPath).AllowAnonymous();
+        endpoints.MapApiReference();
 
         // Anything else under the base path is an API 404, not the portal's page.
         api.MapFallback(() => ApiProblems.NotFound("This API path")).AllowAnonymous();

@@ -23,21 +23,25 @@ public static class CredentialEntityEndpoints
             group.MapGet("/", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, int? offset, int? limit, string? after, string? type, string? search) =>
                     ListAsync(http, connectors, checker, resource, offset, limit, after, type, search))
                 .RequirePermission(Permission.ReadCredentials)
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.List)
                 .WithSummary($"List {resource.PluralTitle.ToLowerInvariant()} (public properties only).");
             group.MapGet("/{id}", (HttpContext http, ConnectorCredentials connectors, ConnectionChecker checker, string id) => GetAsync(http, connectors, checker, resource, id))
                 .RequirePermission(Permission.ReadCredentials)
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Get)
                 .WithSummary($"Get one {resource.Title.ToLowerInvariant()}.");
             group.MapPatch("/{id}", (HttpContext http, ConnectorCredentials connectors, string id) => PatchAsync(http, connectors, resource, id))
                 .RequirePermission(Permission.ChangeCredentials)
-                .WithSummary("Change the sent properties (secrets included), all or nothing.");
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Patch)
+                .WithSummary($"Change a {resource.Title.ToLowerInvariant()}'s sent properties (secrets included), all or nothing.");
             group.MapPost("/{id}/password/verify", (HttpContext http, ConnectorCredentials connectors, TimeProvider clock, string id) =>
                     VerifyAsync(http, connectors, clock, resource, id))
                 .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
                 .RequirePermission(Permission.VerifyCredentials)
-                .WithSummary("Check a plain value against a stored secret: true or false.");
+                .DescribedAs(resource.Name, resource.Title, CredentialOperationKind.Verify)
+                .WithSummary($"Check a plain value against a {resource.Title.ToLowerInvariant()}'s stored secret: true or false.");
             group.MapPost("/{id}/connection/test", (HttpContext http, ConnectionChecker checker, string id) => TestConnectionAsync(http, checker, resource, id))
                 .RequirePermission(Permission.TestConnections)
-                .WithName($"{resource.Name}.connection.test")
+                .WithName($"test{OpenApiDocumentation.SingularName(resource.Title)}Connection")
                 .WithSummary("Check the stored credential against the entity's target now: ok, rejected, unreachable, misconfigured or unsupported.")
                 .Produces<ConnectionTestAnswer>(StatusCodes.Status200OK)
                 .ProducesProblem(StatusCodes.Status403Forbidden)

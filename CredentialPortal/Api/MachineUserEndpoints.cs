@@ -15,14 +15,18 @@ public static class MachineUserEndpoints
     public static RouteGroupBuilder MapMachineUserEndpoints(this RouteGroupBuilder api)
     {
         var orgs = api.MapGroup("/orgs").WithTags("Organisations");
-        orgs.MapGet("/{org}/users", ListAsync).RequirePermission(Permission.ReadOrganisation).WithSummary("The organisation's users, people and machines, with their org role.");
+        orgs.MapGet("/{org}/users", ListAsync).RequirePermission(Permission.ReadOrganisation).WithName("listOrganisationUsers").WithSummary("The organisation's users, people and machines, with their org role.");
         orgs.MapPost("/{org}/machineUsers", AddAsync)
             .RequirePermission(Permission.ManageMachineUsers)
+            .WithName("addMachineUser")
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status201Created)
             .WithSummary("Add a machine user. The password is returned only when the server generated it, in this one response.");
 
         api.MapGroup("/machineUsers").WithTags("Machine users")
             .MapPut("/{user}/password", SetPasswordAsync)
             .RequirePermission(Permission.ManageMachineUsers)
+            .WithName("setMachineUserPassword")
+            .Produces(StatusCodes.Status204NoContent)
             .WithSummary("Set a machine user's password (by account id or name). 204 on success.");
         return api;
     }

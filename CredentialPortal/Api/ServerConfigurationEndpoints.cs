@@ -14,25 +14,25 @@ public static class ServerConfigurationEndpoints
     public static RouteGroupBuilder MapServerConfigurationEndpoints(this RouteGroupBuilder api)
     {
         var servers = api.MapGroup("/servers").WithTags("Server configuration");
-        servers.MapGet("/", ListServersAsync).RequirePermission(Permission.ReadServers);
-        servers.MapGet("/{name}", GetServerAsync).RequirePermission(Permission.ReadServers);
-        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath)).RequirePermission(Permission.ReadServers);
-        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false)).RequirePermission(Permission.ChangeServers);
-        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true)).RequirePermission(Permission.ChangeServers);
-        servers.MapGet("/{name}/configurationDifferences", DifferencesAsync).RequirePermission(Permission.ReadServers);
-        servers.MapPost("/{name}/configurationDifferences/resolve", ResolveAsync).RequirePermission(Permission.ChangeServers);
-        servers.MapGet("/{name}/configurationTasks", TasksAsync).RequirePermission(Permission.ReadServers);
-        servers.MapPost("/{name}/configurationTasks", ApplyAsync).RequirePermission(Permission.ChangeServers).WithSummary("Apply all pending tasks: release them to the server's agent.");
-        servers.MapPut("/{name}/agent/registry", ReportAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: report the registry's current values and the agent's public key.");
-        servers.MapGet("/{name}/agent/tasks", AgentTasksAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: the released tasks; secret values sealed for the agent's key.");
-        servers.MapPost("/{name}/agent/tasks/{taskId}", CompleteAsync).RequirePermission(Permission.ChangeServers).WithSummary("Agent: report a task's outcome.");
+        servers.MapGet("/", ListServersAsync).RequirePermission(Permission.ReadServers).WithName("listServers").WithSummary("List the servers with their roles, differences and task counts.");
+        servers.MapGet("/{name}", GetServerAsync).RequirePermission(Permission.ReadServers).WithName("getServer").WithSummary("Get one server.");
+        servers.MapGet("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => ServerValuesAsync(http, store, name, settingPath)).RequirePermission(Permission.ReadServers).WithName("getServerConfiguration").WithSummary("The server's configuration values (or the one at settingPath); secret values never appear.");
+        servers.MapPut("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: false)).RequirePermission(Permission.ChangeServers).WithName("setServerConfigurationValue").WithSummary("Set a server-specific value at settingPath (body: the value as JSON). Creates a task for the server.");
+        servers.MapDelete("/{name}/configuration", (HttpContext http, ConfigurationValues store, string name, string? settingPath) => SetServerValueAsync(http, store, name, settingPath, remove: true)).RequirePermission(Permission.ChangeServers).WithName("removeServerConfigurationValue").Produces(StatusCodes.Status204NoContent).WithSummary("Remove the server-specific value at settingPath, so the profile value applies again.");
+        servers.MapGet("/{name}/configurationDifferences", DifferencesAsync).RequirePermission(Permission.ReadServers).WithName("listServerConfigurationDifferences").WithSummary("Where the registry the agent reported differs from the database.");
+        servers.MapPost("/{name}/configurationDifferences/resolve", ResolveAsync).RequirePermission(Permission.ChangeServers).WithName("resolveServerConfigurationDifferences").WithSummary("Resolve differences: per path, keep the database value or take the registry value.");
+        servers.MapGet("/{name}/configurationTasks", TasksAsync).RequirePermission(Permission.ReadServers).WithName("listServerConfigurationTasks").WithSummary("The server's configuration tasks and their status.");
+        servers.MapPost("/{name}/configurationTasks", ApplyAsync).RequirePermission(Permission.ChangeServers).WithName("applyServerConfigurationTasks").WithSummary("Apply all pending tasks: release them to the server's agent.");
+        servers.MapPut("/{name}/agent/registry", ReportAsync).RequirePermission(Permission.ChangeServers).WithName("reportAgentRegistry").Produces(StatusCodes.Status204NoContent).WithSummary("Agent: report the registry's current values and the agent's public key.");
+        servers.MapGet("/{name}/agent/tasks", AgentTasksAsync).RequirePermission(Permission.ChangeServers).WithName("listAgentTasks").WithSummary("Agent: the released tasks; secret values sealed for the agent's key.");
+        servers.MapPost("/{name}/agent/tasks/{taskId}", CompleteAsync).RequirePermission(Permission.ChangeServers).WithName("completeAgentTask").Produces(StatusCodes.Status204NoContent).WithSummary("Agent: report a task's outcome.");
 
         var profiles = api.MapGroup("/configurationProfiles").WithTags("Server configuration");
         profiles.MapGet("/", async (HttpContext http, ConfigurationValues store) =>
                 TypedResults.Ok((await store.ListProfilesAsync(http.RequestAborted)).Select(p => new { p.Id, p.Name, p.Role })))
-            .RequirePermission(Permission.ReadServers);
-        profiles.MapGet("/{id}/configuration", ProfileValuesAsync).RequirePermission(Permission.ReadServers);
-        profiles.MapPut("/{id}/configuration", SetProfileValueAsync).RequirePermission(Permission.ChangeServers).WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
+            .RequirePermission(Permission.ReadServers).WithName("listConfigurationProfiles").WithSummary("List the configuration profiles.");
+        profiles.MapGet("/{id}/configuration", ProfileValuesAsync).RequirePermission(Permission.ReadServers).WithName("getConfigurationProfileConfiguration").WithSummary("The profile's configuration values (or the one at settingPath).");
+        profiles.MapPut("/{id}/configuration", SetProfileValueAsync).RequirePermission(Permission.ChangeServers).WithName("setConfigurationProfileValue").WithSummary("Set a profile value (body: the value as JSON). Creates a task per affected server.");
         return api;
     }
 

@@ -17,6 +17,7 @@ public static class TokenEndpoints
             .AllowAnonymous()
             .RequireRateLimiting(SignInRateLimit.Policy)
             .WithTags("Authentication")
+            .WithName(OpenApiDocumentation.TokenOperationId)
             .WithSummary("Get an access token with a login name and password, or renew one with a refresh token.")
             .DisableAntiforgery();
         return api;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain;
 using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,14 +14,15 @@ public static class UserEndpoints
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("Users");
-        group.MapGet("/", ListAsync).RequirePermission(Permission.ReadPeople).WithSummary("List users (public properties only).");
-        group.MapGet("/{id}", GetAsync).RequirePermission(Permission.ReadPeople).WithSummary("Get one user.");
+        group.MapGet("/", ListAsync).RequirePermission(Permission.ReadPeople).DescribedAs(AccountCatalog.Users.Resource, AccountCatalog.Users.Title, CredentialOperationKind.List).WithSummary("List users (public properties only).");
+        group.MapGet("/{id}", GetAsync).RequirePermission(Permission.ReadPeople).DescribedAs(AccountCatalog.Users.Resource, AccountCatalog.Users.Title, CredentialOperationKind.Get).WithSummary("Get one user.");
         // Helpdesk holds SetPasswords but not EditPeople: the domain refuses the other properties for it.
-        group.MapPatch("/{id}", PatchAsync).RequirePermission(Permission.SetPasswords)
+        group.MapPatch("/{id}", PatchAsync).RequirePermission(Permission.SetPasswords).DescribedAs(AccountCatalog.Users.Resource, AccountCatalog.Users.Title, CredentialOperationKind.Patch)
             .WithSummary("Change displayName, email or password (local users), all or nothing.");
         group.MapPost("/{id}/password/verify", VerifyAsync)
             .RequireRateLimiting(ApiEndpoints.VerifyRateLimitPolicy)
             .RequirePermission(Permission.VerifyPasswords)
+            .DescribedAs(AccountCatalog.Users.Resource, AccountCatalog.Users.Title, CredentialOperationKind.Verify, secretWord: "Password")
             .WithSummary("Check a plain password (the raw request body) against the user's: true or false.");
         return api;
     }

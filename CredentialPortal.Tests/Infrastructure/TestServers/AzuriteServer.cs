@@ -10,21 +10,13 @@ public sealed class AzuriteServer : TestServerProcess
     public const string Account = "devstoreaccount1";
     /// <summary>Azurite's documented development key (public, not a secret).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private static readonly object Install = new();
 
     public AzuriteServer() : base("azurite")
     {
         var node = Require("/usr/bin/node", "nodejs");
-        var packages = PackageFolder();
-        lock (Install)
-        {
-            if (!File.Exists(Path.Combine(packages, "node_modules", "azurite", "package.json")))
-            {
-                Run(Require("/usr/bin/npm", "npm"), ["ci", "--no-audit", "--no-fund", "--prefix", packages]);
-            }
-        }
+        var azurite = NpmTools.Package("azurite");
         Port = FreePort();
-        Start(node, [Path.Combine(packages, "node_modules", "azurite", "dist", "src", "blob", "main.js"),
+        Start(node, [Path.Combine(azurite, "dist", "src", "blob", "main.js"),
             "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--location", Directory, "--skipApiVersionCheck", "--loose"], [Port]);
     }
@@ -32,17 +24,6 @@ public sealed class AzuriteServer : TestServerProcess
     public int Port { get; }
     /// <summary>The entity's <c>endpoint</c>: Azurite serves the account under a path.</summary>
     public string Endpoint => $"http://127.0.0.1:{Port}/{Account}";
-
-    /// <summary>This folder in the source tree (the package.json and its lock file live here).</summary>
-    public static string PackageFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "CredentialPortal.Tests", "Infrastructure", "TestServers");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-        }
-        throw new InvalidOperationException("CredentialPortal.Tests/Infrastructure/TestServers/package.json not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>

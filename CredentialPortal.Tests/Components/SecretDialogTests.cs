@@ -75,4 +75,37 @@ public class SecretDialogTests : BunitContext
         Assert.Equal("an older pass phrase", dialog.Find("[data-testid=secret-new]").GetAttribute("value"));
         Assert.Empty(dialog.FindAll("[data-testid=secret-saved]"));
     }
+
+    [Fact]
+    public void Rotate_then_test_runs_the_connection_test_after_a_saved_value_and_shows_its_sentence()
+    {
+        var tests = 0;
+        var dialog = Render<SecretDialog>(p =>
+        {
+            p.Add(x => x.Label, "New secret access key");
+            p.Add(x => x.Generate, () => "Generated-Value-For-Test-42!xyz");
+            p.Add(x => x.Submit, value => { submitted.Add(value); return Task.FromResult<IReadOnlyList<string>>([]); });
+            p.Add(x => x.ThenTest, () => { tests++; return Task.FromResult("Connection test: ok. Read the bucket."); });
+        });
+        Assert.True(dialog.Find("[data-testid=secret-then-test]").HasAttribute("checked") || dialog.Find("[data-testid=secret-then-test]").GetAttribute("value") == "True");
+        dialog.Find("[data-testid=secret-generate]").Click();
+        dialog.Find("form").Submit();
+
+        Assert.Equal(1, tests);
+        Assert.Equal("Connection test: ok. Read the bucket.", dialog.Find("[data-testid=secret-test-result]").TextContent);
+
+        // Unticked, the value is saved and nothing is tested.
+        var untested = Render<SecretDialog>(p =>
+        {
+            p.Add(x => x.Label, "New secret access key");
+            p.Add(x => x.Generate, () => "Generated-Value-For-Test-42!xyz");
+            p.Add(x => x.Submit, value => { submitted.Add(value); return Task.FromResult<IReadOnlyList<string>>([]); });
+            p.Add(x => x.ThenTest, () => { tests++; return Task.FromResult("tested"); });
+        });
+        untested.Find("[data-testid=secret-then-test]").Change(false);
+        untested.Find("[data-testid=secret-generate]").Click();
+        untested.Find("form").Submit();
+        Assert.Equal(1, tests);
+        Assert.Empty(untested.FindAll("[data-testid=secret-test-result]"));
+    }
 }

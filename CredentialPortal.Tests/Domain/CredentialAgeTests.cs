@@ -19,6 +19,26 @@ public class CredentialAgeTests
         var stale = await host.Services.GetRequiredService<CredentialAge>().StaleAsync();
 
         Assert.Equal(("storageTargets", "13", "password"), (stale[0].Resource, stale[0].EntityId, stale[0].Property));
+        Assert.Null(stale[0].LastCheckedAt); // never checked yet
+
+        // The credential-age view says when the stale credential was last verified against its target.
+        var checkedAt = new DateTime(2026, 11, 30, 8, 0, 0, DateTimeKind.Utc);
+        await using (var db = host.CreateDbContext())
+        {
+            db.ConnectionCheckStates.Add(new CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState
+            {
+                Resource = "storageTargets", EntityKey = "13", Result = "ok", Detail = "Listed the share.", CheckedAt = checkedAt, Trigger = "on-demand",
+                NextDueAt = checkedAt.AddHours(6),
+            });
+            db.ConnectionCheckStates.Add(new CredentialPortal.Domain.ConnectionChecks.ConnectionCheckState
+            {
+                Resource = "importSources", EntityKey = "13", Result = "rejected", Detail = "Refused.", CheckedAt = checkedAt, Trigger = "scheduled",
+                NextDueAt = checkedAt.AddHours(6),
+            });
+            await db.SaveChangesAsync();
+        }
+        var verified = (await host.Services.GetRequiredService<CredentialAge>().StaleAsync())[0];
+        Assert.Equal(("storageTargets", "13", "ok", checkedAt), (verified.Resource, verified.EntityId, verified.LastCheckResult, verified.LastCheckedAt));
         Assert.DoesNotContain(stale, s => s.Resource == "storageTargets" && s.EntityId == "11");
         // Demo people whose passwords changed 95, 130 and 200 days ago (default stale age: 90 days).
         Assert.Equal(["12", "14", "16"], stale.Where(s => s.Resource == "users").Select(s => s.EntityId).Order());

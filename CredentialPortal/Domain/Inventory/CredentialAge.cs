@@ -7,7 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CredentialPortal.Domain.Inventory;
 
 /// <summary>A credential unchanged for too long: a connector secret or a local user's password.</summary>
-public sealed record StaleCredential(string Resource, string EntityId, string Property, DateTime? ChangedAt);
+public sealed record StaleCredential(string Resource, string EntityId, string Property, DateTime? ChangedAt)
+{
+    /// <summary>The entity's last connection check (connector secrets only): whether the old credential still works.</summary>
+    public string? LastCheckResult { get; init; }
+    public DateTime? LastCheckedAt { get; init; }
+}
 
 /// <summary>"Which credentials are older than N days" — one indexed query per kind of credential.</summary>
 public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, SecuritySettingsStore settings, TimeProvider clock)
@@ -20,6 +25,12 @@ public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, S
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var secrets = await db.StoredSecrets.AsNoTracking().Where(s => s.ChangedAt < cutoff).OrderBy(s => s.ChangedAt).Take(limit)
             .Select(s => new StaleCredential(s.Resource, s.EntityKey, s.Property, s.ChangedAt)).ToListAsync(cancellationToken);
+        // "Last verified": the connection checks of these entities, in one query.
+        var keys = secrets.Select(s => s.EntityId).Distinct().ToList();
+        var checks = (await db.ConnectionCheckStates.AsNoTracking().Where(c => keys.Contains(c.EntityKey))
+                .Select(c => new { c.Resource, c.EntityKey, c.Result, c.CheckedAt }).ToListAsync(cancellationToken))
+            .ToDictionary(c => (c.Resource, c.EntityKey));
+        secrets = secrets.Select(s => checks.TryGetValue((s.Resource, s.EntityId), out var c) ? s with { LastCheckResult = c.Result, LastCheckedAt = c.CheckedAt } : s).ToList();
         var passwords = await db.Users.AsNoTracking()
             .Where(u => u.Source == UserSource.Local && u.PasswordHash != null && (u.LastPasswordChange == null || u.LastPasswordChange < cutoff))
             .OrderBy(u => u.LastPasswordChange).Take(limit)

@@ -311,7 +311,13 @@ public sealed class PeopleCredentials(
         Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         if (Refusal(actor, patch.Keys) is { } refused) return refused;
-        // As for connectors: without If-Match a concurrent writer's commit is retried over, not reported.
+        return await PatchRetryingAsync(actor, id, patch, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>As for connectors: without If-Match a concurrent writer's commit is retried over (three tries), not reported.</summary>
+    private async Task<DomainResult<UserSnapshot>> PatchRetryingAsync(
+        Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var result = await PatchOnceAsync(actor, id, patch, expectedVersion, cancellationToken);
@@ -442,15 +448,8 @@ public sealed class PeopleCredentials(
     /// Sets a password where the caller has decided the permission itself: one's own (the current password known), or
     /// a machine user's by its organisation's rule (<see cref="Organisations.MachineUserAccounts"/>).
     /// </summary>
-    internal async Task<DomainResult<UserSnapshot>> ReplacePasswordAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default)
-    {
-        var patch = new Dictionary<string, JsonNode?> { [PasswordProperty] = JsonValue.Create(password) };
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await PatchOnceAsync(actor, id, patch, null, cancellationToken);
-            if (result.Status != DomainStatus.Conflict || attempt == 3) return result;
-        }
-    }
+    internal Task<DomainResult<UserSnapshot>> ReplacePasswordAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default) =>
+        PatchRetryingAsync(actor, id, new Dictionary<string, JsonNode?> { [PasswordProperty] = JsonValue.Create(password) }, null, cancellationToken);
 
     /// <summary>Does <paramref name="password"/> match the user's? Counts toward the caller's verification lockout.</summary>
     public async Task<DomainResult<VerificationOutcome>> VerifyAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default)

@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Radzen;
+using MudBlazor.Services;
 
 namespace CredentialPortal;
 
@@ -113,7 +114,7 @@ public static class PortalHost
         // The domain service layer every door calls. After Identity, so it can replace Identity's password rules.
         services.AddCredentialDomain();
 
-        // Portal (Blazor Server + Radzen).
+        // Portal (Blazor Server + MudBlazor).
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -121,6 +122,11 @@ public static class PortalHost
         services.AddScoped<CircuitActivity>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitActivity>());
         services.AddRadzenComponents();
+        services.AddMudServices(mud =>
+        {
+            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
         services.AddHttpContextAccessor();
         services.AddScoped<CredentialPortal.Components.Shared.PortalActor>();
 

@@ -27,11 +27,14 @@ public class PortalBrowserTests(BrowserFixture browser)
 
         // Collapse the navigation: the server handles the click over the circuit and re-renders.
         var sidebar = page.GetByTestId("sidebar");
-        await Assertions.Expect(sidebar).Not.ToHaveClassAsync(new Regex("rz-sidebar-collapsed"));
-        await page.GetByTestId("sidebar-toggle").ClickAsync();
-        await Assertions.Expect(sidebar).ToHaveClassAsync(new Regex("rz-sidebar-collapsed"));
-        await page.GetByTestId("sidebar-toggle").ClickAsync();
-        await Assertions.Expect(sidebar).Not.ToHaveClassAsync(new Regex("rz-sidebar-collapsed"));
+        var toggle = page.GetByTestId("sidebar-toggle");
+        await Assertions.Expect(sidebar).ToHaveAttributeAsync("data-open", "true");
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        await toggle.ClickAsync();
+        await Assertions.Expect(sidebar).ToHaveAttributeAsync("data-open", "false");
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await toggle.ClickAsync();
+        await Assertions.Expect(sidebar).ToHaveAttributeAsync("data-open", "true");
 
         // Navigate by the menu: client-side routing, same window.
         await page.GetByTestId("portal-nav").GetByText("Storage targets").ClickAsync();

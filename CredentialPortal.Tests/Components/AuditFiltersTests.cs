@@ -1,18 +1,12 @@
 using Bunit;
 using CredentialPortal.Components.Audit;
 using CredentialPortal.Domain.Audit;
-using Radzen;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Components;
 
-public class AuditFiltersTests : BunitContext
+public class AuditFiltersTests : PortalComponentTest
 {
-    public AuditFiltersTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
-    }
 
     [Fact]
     public void Each_filter_narrows_the_query_and_the_end_date_is_inclusive()

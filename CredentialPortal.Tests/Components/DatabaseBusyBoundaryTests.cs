@@ -4,18 +4,12 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Radzen;
 
 namespace CredentialPortal.Tests.Components;
 
 /// <summary>The portal's pages and dialogs sit inside this boundary (MainLayout): a busy database is a message, not a dead page.</summary>
-public class DatabaseBusyBoundaryTests : BunitContext
+public class DatabaseBusyBoundaryTests : PortalComponentTest
 {
-    public DatabaseBusyBoundaryTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
-    }
 
     /// <summary>What EF throws when SQLite's lock was not granted within the busy timeout.</summary>
     private static Exception BusyDatabase() =>

@@ -7,7 +7,7 @@ using CredentialPortal.Domain.Connectors;
 
 namespace CredentialPortal.Tests.Components;
 
-public class EntityFormTests : BunitContext
+public class EntityFormTests : PortalComponentTest
 {
     public static TheoryData<string, string> AllTypes()
     {

@@ -4,18 +4,11 @@ using Microsoft.AspNetCore.Components.Authorization;
 using CredentialPortal.Components.Layout;
 using CredentialPortal.Domain.Access;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
 
 namespace CredentialPortal.Tests.Components;
 
-public class PortalNavigationTests : BunitContext
+public class PortalNavigationTests : PortalComponentTest
 {
-    public PortalNavigationTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
-    }
-
     private string[] RenderedLinks(params string[] roles)
     {
         // The navigation reads the cascaded authentication state, exactly what the Router provides.

@@ -3,32 +3,29 @@ using CredentialPortal.Components.Shared;
 using CredentialPortal.Domain.Passwords;
 using CredentialPortal.Domain.Settings;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
 
 namespace CredentialPortal.Tests.Components;
 
-public class SecretDialogTests : BunitContext
+public class SecretDialogTests : PortalComponentTest
 {
     private readonly List<string> submitted = [];
 
-    public SecretDialogTests()
+    private IRenderedComponent<MudBlazor.MudDialogProvider> RenderDialog(IReadOnlyList<string>? refusal = null, bool withPolicy = true, Func<Task<string>>? thenTest = null)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
-    }
-
-    private IRenderedComponent<SecretDialog> RenderDialog(IReadOnlyList<string>? refusal = null, bool withPolicy = true) =>
-        Render<SecretDialog>(p =>
+        var parameters = new Dictionary<string, object?>
         {
-            p.Add(x => x.Label, "New password");
-            p.Add(x => x.Generate, () => "Generated-Value-For-Test-42!xyz");
-            p.Add(x => x.Submit, value => { submitted.Add(value); return Task.FromResult(refusal ?? []); });
-            if (withPolicy)
-            {
-                p.Add(x => x.Check, value => PasswordPolicy.Check(new SecuritySettings(), value, "gabor.toth"));
-                p.Add(x => x.Strength, value => PasswordPolicy.StrengthScore(value, "gabor.toth"));
-            }
-        });
+            [nameof(SecretDialog.Label)] = "New password",
+            [nameof(SecretDialog.Generate)] = (Func<string>)(() => "Generated-Value-For-Test-42!xyz"),
+            [nameof(SecretDialog.Submit)] = (Func<string, Task<IReadOnlyList<string>>>)(value => { submitted.Add(value); return Task.FromResult(refusal ?? []); }),
+        };
+        if (withPolicy)
+        {
+            parameters[nameof(SecretDialog.Check)] = (Func<string, IReadOnlyList<PolicyViolation>>)(value => PasswordPolicy.Check(new SecuritySettings(), value, "gabor.toth"));
+            parameters[nameof(SecretDialog.Strength)] = (Func<string, int>)(value => PasswordPolicy.StrengthScore(value, "gabor.toth"));
+        }
+        if (thenTest is not null) parameters[nameof(SecretDialog.ThenTest)] = thenTest;
+        return OpenDialog<SecretDialog>(parameters);
+    }
 
     [Fact]
     public void Policy_feedback_is_live_and_saving_waits_for_a_valid_confirmed_value()
@@ -60,8 +57,17 @@ public class SecretDialogTests : BunitContext
         Assert.Equal("password", dialog.Find("[data-testid=secret-new]").GetAttribute("type")); // hidden until asked
         dialog.Find("form").Submit();
         Assert.Equal(["Generated-Value-For-Test-42!xyz"], submitted);
-        Assert.Equal("Generated-Value-For-Test-42!xyz", dialog.Find("[data-testid=one-time-secret-value]").TextContent);
+        // Masked until asked; Close waits for "I have stored it"; Escape cannot lose it either.
+        Assert.DoesNotContain("Generated-Value-For-Test-42!xyz", dialog.Find("[data-testid=one-time-secret-value]").TextContent);
         Assert.Contains("cannot be shown again", dialog.Markup);
+        Assert.True(dialog.Find("[data-testid=secret-close]").HasAttribute("disabled"));
+        dialog.Find("[data-testid=reveal-secret]").Click();
+        Assert.Equal("Generated-Value-For-Test-42!xyz", dialog.Find("[data-testid=one-time-secret-value]").TextContent);
+        dialog.Find("[data-testid=secret-stored]").Change(true);
+        Assert.False(dialog.Find("[data-testid=secret-close]").HasAttribute("disabled"));
+        dialog.Find("[data-testid=secret-close]").Click();
+        Assert.Empty(dialog.FindAll("[data-testid=secret-dialog]"));
+        Assert.DoesNotContain("Generated-Value-For-Test-42!xyz", dialog.Markup);
     }
 
     [Fact]
@@ -80,32 +86,25 @@ public class SecretDialogTests : BunitContext
     public void Rotate_then_test_runs_the_connection_test_after_a_saved_value_and_shows_its_sentence()
     {
         var tests = 0;
-        var dialog = Render<SecretDialog>(p =>
-        {
-            p.Add(x => x.Label, "New secret access key");
-            p.Add(x => x.Generate, () => "Generated-Value-For-Test-42!xyz");
-            p.Add(x => x.Submit, value => { submitted.Add(value); return Task.FromResult<IReadOnlyList<string>>([]); });
-            p.Add(x => x.ThenTest, () => { tests++; return Task.FromResult("Connection test: ok. Read the bucket."); });
-        });
-        Assert.True(dialog.Find("[data-testid=secret-then-test]").HasAttribute("checked") || dialog.Find("[data-testid=secret-then-test]").GetAttribute("value") == "True");
+        var dialog = RenderDialog(withPolicy: false, thenTest: () => { tests++; return Task.FromResult("Connection test: ok. Read the bucket."); });
+        Assert.True(dialog.Find("[data-testid=secret-then-test]").HasAttribute("checked") || dialog.Find("[data-testid=secret-then-test]").GetAttribute("aria-checked") == "true");
         dialog.Find("[data-testid=secret-generate]").Click();
         dialog.Find("form").Submit();
 
         Assert.Equal(1, tests);
-        Assert.Equal("Connection test: ok. Read the bucket.", dialog.Find("[data-testid=secret-test-result]").TextContent);
+        dialog.WaitForAssertion(() => Assert.Equal("Connection test: ok. Read the bucket.", dialog.Find("[data-testid=secret-test-result]").TextContent));
+    }
 
-        // Unticked, the value is saved and nothing is tested.
-        var untested = Render<SecretDialog>(p =>
-        {
-            p.Add(x => x.Label, "New secret access key");
-            p.Add(x => x.Generate, () => "Generated-Value-For-Test-42!xyz");
-            p.Add(x => x.Submit, value => { submitted.Add(value); return Task.FromResult<IReadOnlyList<string>>([]); });
-            p.Add(x => x.ThenTest, () => { tests++; return Task.FromResult("tested"); });
-        });
-        untested.Find("[data-testid=secret-then-test]").Change(false);
-        untested.Find("[data-testid=secret-generate]").Click();
-        untested.Find("form").Submit();
-        Assert.Equal(1, tests);
-        Assert.Empty(untested.FindAll("[data-testid=secret-test-result]"));
+    [Fact]
+    public void Rotate_then_test_unticked_saves_and_tests_nothing()
+    {
+        var tests = 0;
+        var dialog = RenderDialog(withPolicy: false, thenTest: () => { tests++; return Task.FromResult("tested"); });
+        dialog.Find("[data-testid=secret-then-test]").Change(false);
+        dialog.Find("[data-testid=secret-generate]").Click();
+        dialog.Find("form").Submit();
+        Assert.Single(submitted);
+        Assert.Equal(0, tests);
+        Assert.Empty(dialog.FindAll("[data-testid=secret-test-result]"));
     }
 }

@@ -1,5 +1,6 @@
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Catalog;
+using MudBlazor;
 
 namespace CredentialPortal.Components.Layout;
 
@@ -10,19 +11,21 @@ public sealed record PortalSection(string Title, string Href, string Icon, Permi
 public static class PortalSections
 {
     // Icons are the portal's own choice; which sections exist is the catalog's.
-    private static readonly Dictionary<string, string> Icons = new()
+    private static readonly Dictionary<string, string> SectionIcons = new()
     {
-        ["users"] = "group", ["machineUsers"] = "smart_toy", ["adSyncProfiles"] = "account_tree", ["storageTargets"] = "cloud_upload",
-        ["importSources"] = "cloud_download", ["servers"] = "dns", ["settings"] = "settings",
+        ["users"] = Icons.Material.Filled.Group, ["machineUsers"] = Icons.Material.Filled.SmartToy,
+        ["adSyncProfiles"] = Icons.Material.Filled.AccountTree, ["storageTargets"] = Icons.Material.Filled.CloudUpload,
+        ["importSources"] = Icons.Material.Filled.CloudDownload, ["servers"] = Icons.Material.Filled.Dns, ["settings"] = Icons.Material.Filled.Settings,
+        ["orgs"] = Icons.Material.Filled.Business,
     };
 
-    private static PortalSection Section(ResourceEntry r) => new(r.PluralTitle, r.PortalPath, Icons.GetValueOrDefault(r.Name, "folder"), r.ReadPermission);
+    private static PortalSection Section(ResourceEntry r) => new(r.PluralTitle, r.PortalPath, SectionIcons.GetValueOrDefault(r.Name, Icons.Material.Filled.Folder), r.ReadPermission);
 
     public static IReadOnlyList<PortalSection> All { get; } =
     [
-        new("Dashboard", "/", "dashboard", Permission.ViewDashboard),
+        new("Dashboard", "/", Icons.Material.Filled.Dashboard, Permission.ViewDashboard),
         .. ResourceIndex.All.Where(r => r.InNavigation && r != ResourceIndex.Settings).Select(Section),
-        new("Audit", "/audit", "history", Permission.ReadAudit),
+        new("Audit", "/audit", Icons.Material.Filled.History, Permission.ReadAudit),
         Section(ResourceIndex.Settings),
     ];
 

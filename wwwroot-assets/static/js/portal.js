@@ -62,3 +62,8 @@ window.credentialPortal = {
     if (paused) await resume();
   });
 })();
+
+// The light/dark choice, remembered for a year in a cookie the server reads when it prerenders the next page.
+window.credentialPortal.rememberTheme = function (cookie, dark) {
+  document.cookie = cookie + "=" + (dark ? "dark" : "light") + "; path=/; max-age=31536000; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+};

@@ -1,0 +1,60 @@
+using CredentialPortal.Data.Seeding;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CredentialPortal.Tests.Browser;
+
+/// <summary>
+/// Every page of the portal, as an administrator sees it (the most controls) and in both themes, has no serious or
+/// critical axe-core violation of the WCAG 2.1 A/AA rules.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class AccessibilityBrowserTests(BrowserFixture browser)
+{
+    public static TheoryData<string> Pages => new(
+        "/", "/users", $"/users/{DemoData.SeedUserId}", "/machine-users", "/orgs",
+        "/ad-sync-profiles", $"/ad-sync-profiles/{DemoData.SeedAdSyncProfileId}",
+        "/storage-targets", $"/storage-targets/{DemoData.SeedStorageTargetId}",
+        "/import-sources", $"/import-sources/{DemoData.SeedImportSourceId}",
+        "/servers", "/servers/rec01", $"/configuration-profiles/{DemoData.RecordingServersProfileId}",
+        "/audit", "/settings", "/account/manage/password");
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task A_page_has_no_serious_or_critical_accessibility_violation(string path)
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        await page.GotoAsync(path);
+        await page.Locator("h1").First.WaitForAsync();
+        if (!path.StartsWith("/account", StringComparison.Ordinal)) await BrowserFixture.WaitForInteractivityAsync(page);
+        await AxeCheck.AssertAccessibleAsync(page, path);
+    }
+
+    public static TheoryData<string> DarkPages => new("/", "/users", $"/storage-targets/{DemoData.SeedStorageTargetId}", "/settings");
+
+    [Theory]
+    [MemberData(nameof(DarkPages))]
+    public async Task A_page_in_the_dark_theme_has_no_serious_or_critical_accessibility_violation(string path)
+    {
+        var page = await browser.NewPageAsync();
+        await page.Context.AddCookiesAsync([new() { Name = CredentialPortal.Components.Layout.PortalTheme.DarkModeCookie, Value = "dark", Url = browser.BaseAddress.ToString() }]);
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        await page.GotoAsync(path);
+        await page.Locator("h1").First.WaitForAsync();
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await AxeCheck.AssertAccessibleAsync(page, path + " (dark)");
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_has_no_serious_or_critical_accessibility_violation()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await AxeCheck.AssertAccessibleAsync(page, "the sign-in page");
+        // A failed sign-in shows its error: still accessible.
+        await browser.SignInAsync(page, "admin", "not-the-password");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await AxeCheck.AssertAccessibleAsync(page, "the sign-in page with an error");
+    }
+}

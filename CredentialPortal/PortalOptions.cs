@@ -23,6 +23,9 @@ public sealed class PortalOptions
     /// <summary>How often an open portal circuit rechecks that its user is still enabled and unchanged.</summary>
     public TimeSpan SessionRevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a temporary password (set by someone else with <c>mustChangePassword</c>) works before it expires unused.</summary>
+    public TimeSpan TemporaryPasswordLifetime { get; set; } = TimeSpan.FromHours(72);
+
     /// <summary>Portal cookie lifetime without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -58,6 +58,11 @@ public static class ApiAuthentication
                 await ApiProblems.Unauthorized("The access token is no longer valid (the account changed or was disabled). Request a new one.").ExecuteAsync(http);
                 return;
             }
+            if (current.MustChangePassword)
+            {
+                await ApiProblems.PasswordChangeRequired().ExecuteAsync(http);
+                return;
+            }
             http.User = principal;
             CurrentRoles.Set(http, current.Roles);
             var lockout = http.RequestServices.GetRequiredService<VerificationLockout>();

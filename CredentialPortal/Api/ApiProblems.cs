@@ -56,6 +56,19 @@ public static class ApiProblems
     /// <summary>A verification lockout is a 429 of its own kind.</summary>
     public const string LockedOutCode = "locked_out";
 
+    /// <summary>The account signed in with a temporary password (or has the flag): only a new password opens the API.</summary>
+    public const string PasswordChangeRequiredCode = "password_change_required";
+
+    /// <summary>The right temporary password, past its expiry: the person must ask the helpdesk.</summary>
+    public const string TemporaryPasswordExpiredCode = "temporary_password_expired";
+
+    public static ProblemHttpResult PasswordChangeRequired() =>
+        Problem(StatusCodes.Status403Forbidden, "Password change required",
+            "This account must choose a new password before it may use the API: sign in to the portal and change it.", PasswordChangeRequiredCode);
+
+    public static ProblemHttpResult TemporaryPasswordExpired() =>
+        Problem(StatusCodes.Status401Unauthorized, "Temporary password expired", Domain.Users.CredentialCheck.TemporaryPasswordExpiredMessage, TemporaryPasswordExpiredCode);
+
     public static ProblemHttpResult Problem(int status, string title, string? detail, string code, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };

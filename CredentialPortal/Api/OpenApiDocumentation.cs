@@ -192,7 +192,7 @@ public static class OpenApiDocumentation
         var write = method != "GET";
         yield return StatusCodes.Status400BadRequest;
         if (secured || rateLimited) yield return StatusCodes.Status401Unauthorized;
-        if (secured) yield return StatusCodes.Status403Forbidden;
+        if (secured || rateLimited) yield return StatusCodes.Status403Forbidden;
         if (hasRouteParameter) yield return StatusCodes.Status404NotFound;
         if (write && secured) yield return StatusCodes.Status409Conflict;
         if (kind == CredentialOperationKind.Patch) yield return StatusCodes.Status412PreconditionFailed;
@@ -208,8 +208,8 @@ public static class OpenApiDocumentation
     private static readonly Dictionary<int, string> ProblemDescriptions = new()
     {
         [400] = "The request could not be read or a value is invalid: `errors` names each property. Nothing was changed.",
-        [401] = "No valid bearer token (or, for /auth/token, a wrong login name or password).",
-        [403] = "The caller's role does not hold the permission this operation requires.",
+        [401] = "No valid bearer token (or, for /auth/token, a wrong login name or password; `code: temporary_password_expired` when the right temporary password has expired: ask the helpdesk for a new one).",
+        [403] = "The caller's role does not hold the permission this operation requires, or (`code: password_change_required`) the account has a temporary password and must choose a new one in the portal first.",
         [404] = "Nothing with this id exists.",
         [409] = "The change conflicts with the entity's state (e.g. an AD-synchronised user) or a prerequisite is not met.",
         [412] = "The If-Match ETag is stale: someone changed the entity since it was read. Read it again.",

@@ -38,6 +38,7 @@ public static class TokenEndpoints
             {
                 return ApiProblems.Unauthorized("The refresh token is invalid or expired, or the account changed. Sign in again.");
             }
+            if (user.MustChangePassword) return ApiProblems.PasswordChangeRequired();
             return TypedResults.Ok(ApiAuthentication.Issue(http, await signIn.CreateUserPrincipalAsync(user)));
         }
 
@@ -49,6 +50,12 @@ public static class TokenEndpoints
         }
 
         var check = await signIn.CheckCredentialsAsync(loginName, password, Door.API, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
+        if (check.TemporaryPasswordExpired) return ApiProblems.TemporaryPasswordExpired();
+        if (check.MustChangePassword)
+        {
+            await people.RecordSignInAsync(check.Actor, check.User!.Id, succeeded: false, "password change required");
+            return ApiProblems.PasswordChangeRequired();
+        }
         if (!check.Succeeded)
         {
             // One answer for every refusal (see CredentialCheck): a lockout must not tell that the name exists.

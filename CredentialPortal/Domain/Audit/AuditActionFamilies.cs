@@ -9,7 +9,7 @@ public static class AuditActionFamilies
     public static readonly IReadOnlyList<AuditActionFamily> All =
     [
         new("sign-in", "Sign-in", [AuditActions.SignInSucceeded, AuditActions.SignInFailed, AuditActions.SignInThrottled], []),
-        new("password", "Password", [AuditActions.PasswordSet], []),
+        new("password", "Password", [AuditActions.PasswordSet, AuditActions.TemporaryPasswordSet, AuditActions.TemporaryPasswordExpired, AuditActions.TemporaryPasswordChanged], []),
         new("secret", "Secret", [AuditActions.SecretRotated, AuditActions.Verification], []),
         new("role", "Role", [AuditActions.RoleChanged], []),
         new("setting", "Setting", [AuditActions.PolicyChanged], ["settings"]),

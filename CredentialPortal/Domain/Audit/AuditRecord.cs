@@ -7,6 +7,9 @@ public static class AuditActions
     public const string Update = "update";
     public const string SecretRotated = "secret-rotated";
     public const string PasswordSet = "password-set";
+    public const string TemporaryPasswordSet = "temporary-password-set";
+    public const string TemporaryPasswordExpired = "temporary-password-expired";
+    public const string TemporaryPasswordChanged = "temporary-password-changed";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
     /// <summary>A verification lockout was set (too many failed verifications).</summary>

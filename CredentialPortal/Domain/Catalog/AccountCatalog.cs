@@ -20,4 +20,13 @@ public static class AccountCatalog
 
     /// <summary>The one secret property of an account.</summary>
     public const string Password = "password";
+
+    /// <summary>
+    /// The public flag that makes a password temporary: part of the password's state, so changing it needs the same
+    /// permission as setting a password (the helpdesk's reset is temporary by default).
+    /// </summary>
+    public const string MustChangePassword = "mustChangePassword";
+
+    /// <summary>The properties of a person that belong to their password (one permission: <see cref="Access.Permission.SetPasswords"/>).</summary>
+    public static IReadOnlySet<string> PasswordProperties { get; } = new HashSet<string>(StringComparer.Ordinal) { Password, MustChangePassword };
 }

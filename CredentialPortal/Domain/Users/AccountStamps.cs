@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 namespace CredentialPortal.Domain.Users;
 
 /// <summary>What a token or session must still agree with: the account exists, is enabled, and has this stamp and these roles.</summary>
-public sealed record AccountStamp(string SecurityStamp, bool Enabled, IReadOnlyList<string> Roles);
+public sealed record AccountStamp(string SecurityStamp, bool Enabled, IReadOnlyList<string> Roles)
+{
+    /// <summary>A new password is due (temporary password or the flag): nothing but changing it is open to the account.</summary>
+    public bool MustChangePassword { get; init; }
+}
 
 /// <summary>
 /// The current security stamp, enabled flag and roles of each account, cached so that checking a bearer token costs no
@@ -36,13 +40,13 @@ public sealed class AccountStamps
         var before = Interlocked.Read(ref generation);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.SecurityStamp, u.Enabled }).FirstOrDefaultAsync(cancellationToken);
+            .Select(u => new { u.SecurityStamp, u.Enabled, u.MustChangePassword }).FirstOrDefaultAsync(cancellationToken);
         if (user is null) return null;
         var roles = await (from ur in db.UserRoles
                            join r in db.Roles on ur.RoleId equals r.Id
                            where ur.UserId == userId
                            select r.Name!).ToListAsync(cancellationToken);
-        var stamp = new AccountStamp(user.SecurityStamp ?? "", user.Enabled, roles);
+        var stamp = new AccountStamp(user.SecurityStamp ?? "", user.Enabled, roles) { MustChangePassword = user.MustChangePassword };
         cache[userId] = stamp;
         if (Interlocked.Read(ref generation) != before) cache.TryRemove(userId, out _); // it may predate a change
         return stamp;

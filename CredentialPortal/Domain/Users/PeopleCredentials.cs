@@ -23,12 +23,15 @@ public sealed record UserSnapshot(
     [property: Catalog.Updatable] string? Email,
     bool Enabled,
     string Source,
-    DateTime? LastPasswordChange)
+    DateTime? LastPasswordChange,
+    [property: Catalog.Updatable] bool MustChangePassword)
 {
     /// <summary>Identity's concurrency stamp: the API's ETag. Not a secret, but not a public property either.</summary>
     internal string Version { get; init; } = "";
     /// <summary>For the portal's badges; not a public property of the API.</summary>
     internal bool LoginLockedOut { get; init; }
+    /// <summary>When the temporary password expires (the portal shows it); not a public property of the API.</summary>
+    internal DateTime? TemporaryPasswordExpiresAt { get; init; }
 }
 
 /// <summary>
@@ -44,7 +47,8 @@ public sealed class PeopleCredentials(
     VerificationLockout lockout,
     IValidator<PersonFields> fieldsValidator,
     AccountStamps stamps,
-    TimeProvider clock)
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<PortalOptions> options)
 {
     public const string SourceLocal = "local";
     public const string SourceActiveDirectory = "active_directory";
@@ -329,8 +333,9 @@ public sealed class PeopleCredentials(
     private static DomainResult<UserSnapshot>? Refusal(Actor actor, IEnumerable<string> properties)
     {
         var names = properties.ToList();
-        if (names.Contains(PasswordProperty) && actor.Refuse<UserSnapshot>(Permission.SetPasswords) is { } noPasswords) return noPasswords;
-        var others = names.Where(n => n != PasswordProperty).ToList();
+        var passwordProperties = Catalog.AccountCatalog.PasswordProperties;
+        if (names.Any(passwordProperties.Contains) && actor.Refuse<UserSnapshot>(Permission.SetPasswords) is { } noPasswords) return noPasswords;
+        var others = names.Where(n => !passwordProperties.Contains(n)).ToList();
         if (others.Count == 0 || actor.Allows(Permission.EditPeople)) return null;
         return actor.Allows(Permission.SetPasswords)
             ? DomainResult<UserSnapshot>.Forbidden($"Your role may change a user's password only, not: {string.Join(", ", others)}.")
@@ -374,13 +379,13 @@ public sealed class PeopleCredentials(
             {
                 errors.Add(name, name == "loginName" ? "The login name can never be changed." : $"'{name}' is read-only.", "read_only");
             }
-            else if (property.TryRead(node, out var value, out _))
+            else if (property.TryRead(node, out var value, out var wrong))
             {
                 values[name] = value;
             }
             else
             {
-                errors.Add(name, $"'{name}' must be a string.", "wrong_type");
+                errors.Add(name, wrong ?? $"'{name}' must be a string.", "wrong_type");
             }
         }
         var fields = new PersonFields(
@@ -419,10 +424,19 @@ public sealed class PeopleCredentials(
         {
             records.Add(audit.Describe(actor, AuditActions.Update, Users, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), changes.Keys, changes));
         }
+        var mustChange = values.TryGetValue(Catalog.AccountCatalog.MustChangePassword, out var flag) ? flag as bool? : null;
         if (newPassword is not null)
         {
+            records.Add(SetPasswordState(actor, user, temporary: mustChange == true));
             await StoreNewPasswordAsync(db, user, newPassword, cancellationToken);
-            records.Add(audit.Describe(actor, AuditActions.PasswordSet, Users, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [PasswordProperty]));
+        }
+        else if (mustChange is { } required && required != user.MustChangePassword)
+        {
+            // The flag on its own: the current password stays and does not expire, but must be changed at the next sign-in.
+            records.Add(audit.Describe(actor, AuditActions.Update, Users, Key(user), [Catalog.AccountCatalog.MustChangePassword],
+                new Dictionary<string, (object?, object?)> { [Catalog.AccountCatalog.MustChangePassword] = (user.MustChangePassword, required) }));
+            user.MustChangePassword = required;
+            if (!required) user.TemporaryPasswordExpiresAt = null;
         }
         if (records.Count == 0) return DomainResult<UserSnapshot>.Ok(Snapshot(user));
 
@@ -440,9 +454,39 @@ public sealed class PeopleCredentials(
         return DomainResult<UserSnapshot>.Ok(Snapshot(user));
     }
 
-    /// <summary>Sets a local user's password (the portal's Set password dialog, the helpdesk's reset).</summary>
-    public Task<DomainResult<UserSnapshot>> SetPasswordAsync(Actor actor, int id, string password, CancellationToken cancellationToken = default) =>
-        PatchAsync(actor, id, new Dictionary<string, JsonNode?> { [PasswordProperty] = JsonValue.Create(password) }, null, cancellationToken);
+    /// <summary>
+    /// Sets a local user's password (the portal's Set password dialog, the helpdesk's reset); a <paramref name="temporary"/>
+    /// one must be changed at the next sign-in and expires unused after <see cref="PortalOptions.TemporaryPasswordLifetime"/>.
+    /// </summary>
+    public Task<DomainResult<UserSnapshot>> SetPasswordAsync(Actor actor, int id, string password, bool temporary = false, CancellationToken cancellationToken = default)
+    {
+        var patch = new Dictionary<string, JsonNode?> { [PasswordProperty] = JsonValue.Create(password) };
+        if (temporary) patch[Catalog.AccountCatalog.MustChangePassword] = JsonValue.Create(true);
+        return PatchAsync(actor, id, patch, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The password's state for a new value, and its audit record: temporary (set for someone else, with an expiry),
+    /// a temporary one replaced by its owner, or an ordinary change. Any new value ends the lockout and the sessions
+    /// (<see cref="StoreNewPasswordAsync"/>).
+    /// </summary>
+    private AuditRecord SetPasswordState(Actor actor, PortalUser user, bool temporary)
+    {
+        var wasTemporary = user.MustChangePassword;
+        user.MustChangePassword = temporary;
+        user.TemporaryPasswordExpiryRecorded = false;
+        if (temporary)
+        {
+            var expires = clock.GetUtcNow().UtcDateTime + options.Value.TemporaryPasswordLifetime;
+            user.TemporaryPasswordExpiresAt = expires;
+            return audit.Describe(actor, AuditActions.TemporaryPasswordSet, Users, Key(user), [PasswordProperty, Catalog.AccountCatalog.MustChangePassword],
+                outcome: $"must be changed at the next sign-in; expires unused at {expires:u}");
+        }
+        user.TemporaryPasswordExpiresAt = null;
+        return wasTemporary && actor.UserId == user.Id
+            ? audit.Describe(actor, AuditActions.TemporaryPasswordChanged, Users, Key(user), [PasswordProperty], outcome: "the temporary password was replaced by its owner")
+            : audit.Describe(actor, AuditActions.PasswordSet, Users, Key(user), [PasswordProperty]);
+    }
 
     /// <summary>
     /// Sets a password where the caller has decided the permission itself: one's own (the current password known), or
@@ -522,8 +566,9 @@ public sealed class PeopleCredentials(
 
     internal UserSnapshot Snapshot(PortalUser user) =>
         new(user.Id, user.LoginName, user.DisplayName, user.Email, user.Enabled,
-            user.Source == UserSource.ActiveDirectory ? SourceActiveDirectory : SourceLocal, user.LastPasswordChange)
+            user.Source == UserSource.ActiveDirectory ? SourceActiveDirectory : SourceLocal, user.LastPasswordChange, user.MustChangePassword)
         {
+            TemporaryPasswordExpiresAt = user.MustChangePassword ? user.TemporaryPasswordExpiresAt : null,
             Version = user.ConcurrencyStamp ?? "",
             LoginLockedOut = user.LockoutEnd is { } end && end > clock.GetUtcNow(),
         };

@@ -13,6 +13,16 @@ namespace CredentialPortal.Domain.Users;
 public sealed record CredentialCheck(PortalUser? User, SignInResult Result, Actor Actor)
 {
     public bool Succeeded => Result.Succeeded;
+
+    /// <summary>The password was right but it was a temporary one past its expiry: the person must ask the helpdesk.</summary>
+    public bool TemporaryPasswordExpired { get; init; }
+
+    /// <summary>Signed in with a temporary password (or the flag set): a new password comes before anything else.</summary>
+    public bool MustChangePassword => Succeeded && User is { MustChangePassword: true };
+
+    /// <summary>What a door tells a person whose temporary password expired.</summary>
+    public const string TemporaryPasswordExpiredMessage =
+        "Your temporary password has expired. Ask the helpdesk to set a new one.";
 }
 
 /// <summary>Identity's sign-in rules plus ours: a disabled account cannot sign in, by any door.</summary>
@@ -24,7 +34,8 @@ public sealed class PortalSignInManager(
     ILogger<SignInManager<PortalUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PortalUser> confirmation,
-    PeopleCredentials people)
+    PeopleCredentials people,
+    TimeProvider clock)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(PortalUser user) =>
@@ -64,6 +75,13 @@ public sealed class PortalSignInManager(
                 // This wrong password was the one that set the lockout (it was not in force before the check).
                 await people.RecordSignInLockoutAsync(actor, user.Id, user.LockoutEnd);
             }
+        }
+        if (result.Succeeded && user.MustChangePassword && user.TemporaryPasswordExpiresAt is { } expires && expires <= clock.GetUtcNow().UtcDateTime)
+        {
+            // Only the right password learns that it expired; any other gets the one answer for every refusal.
+            Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: temporary password expired", door, user.Id);
+            await people.RecordSignInAsync(actor, user.Id, succeeded: false, "temporary password expired");
+            return new(user, SignInResult.NotAllowed, actor) { TemporaryPasswordExpired = true };
         }
         if (!result.Succeeded)
         {

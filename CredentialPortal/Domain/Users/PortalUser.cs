@@ -21,6 +21,18 @@ public class PortalUser : IdentityUser<int>
     public DateTime CreatedAt { get; set; }
     public DateTime? LastPasswordChange { get; set; }
 
+    /// <summary>
+    /// The person must choose a new password at their next sign-in (a temporary password set by someone else, or the
+    /// flag set on its own); their own change clears it. Nothing else of the portal or the API is open to them until then.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>When the temporary password stops working (<see cref="PortalOptions.TemporaryPasswordLifetime"/>); null when none.</summary>
+    public DateTime? TemporaryPasswordExpiresAt { get; set; }
+
+    /// <summary>The expiry of the temporary password has been audited (once, by the lockout expiry sweep).</summary>
+    public bool TemporaryPasswordExpiryRecorded { get; set; }
+
     /// <summary>A connector (machine) user: no email, signs in to the API only, rotated with the <c>unify</c> CLI.</summary>
     public bool IsMachine { get; set; }
 }

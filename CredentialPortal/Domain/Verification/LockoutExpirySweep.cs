@@ -7,7 +7,7 @@ namespace CredentialPortal.Domain.Verification;
 /// <summary>
 /// Every lock and unlock is an audit event, the end of a lockout that simply ran out too: this periodic sweep records
 /// each verification lockout and each sign-in (Identity) lockout whose time is up, once, and clears the sign-in
-/// lockout's end. Set and lifted lockouts are recorded where they happen. One sweep at a time, across instances too.
+/// lockout's end, and each temporary password that expired unused. Set and lifted lockouts are recorded where they happen. One sweep at a time, across instances too.
 /// </summary>
 public sealed class LockoutExpirySweep(IDbContextFactory<PortalDbContext> contexts, AuditTrail audit, TimeProvider clock, IConfiguration configuration,
     ILogger<LockoutExpirySweep> logger) : BackgroundService
@@ -61,6 +61,14 @@ public sealed class LockoutExpirySweep(IDbContextFactory<PortalDbContext> contex
             records.Add(audit.Describe(Actor.System, AuditActions.SignInLockoutExpired, "users",
                 user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["lockoutEnd"],
                 outcome: $"sign-in lockout of {user.LoginName} ended at {ended.UtcDateTime:u}"));
+        }
+        foreach (var user in await db.Users.Where(u => u.MustChangePassword && !u.TemporaryPasswordExpiryRecorded && u.TemporaryPasswordExpiresAt <= now)
+                     .OrderBy(u => u.Id).ToListAsync(cancellationToken))
+        {
+            user.TemporaryPasswordExpiryRecorded = true;
+            records.Add(audit.Describe(Actor.System, AuditActions.TemporaryPasswordExpired, "users",
+                user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [Catalog.AccountCatalog.Password],
+                outcome: $"the temporary password of {user.LoginName} expired unused at {user.TemporaryPasswordExpiresAt:u}"));
         }
         if (records.Count > 0) await audit.CommitAsync(db, records, cancellationToken);
         await section.CommitAsync(cancellationToken);

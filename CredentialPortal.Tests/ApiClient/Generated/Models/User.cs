@@ -44,6 +44,8 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models
 #else
         public string LoginName { get; private set; }
 #endif
+        /// <summary>Must change password</summary>
+        public bool? MustChangePassword { get; set; }
         /// <summary>Password (secret: write-only). Local users only; must satisfy the password policy.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -91,6 +93,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models
                 { "id", n => { Id = n.GetIntValue(); } },
                 { "lastPasswordChange", n => { LastPasswordChange = n.GetDateTimeOffsetValue(); } },
                 { "loginName", n => { LoginName = n.GetStringValue(); } },
+                { "mustChangePassword", n => { MustChangePassword = n.GetBoolValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
                 { "source", n => { Source = n.GetStringValue(); } },
             };
@@ -104,6 +107,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("email", Email);
+            writer.WriteBoolValue("mustChangePassword", MustChangePassword);
             writer.WriteStringValue("password", Password);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -29,6 +29,8 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.Users
 #else
         public string Email { get; set; }
 #endif
+        /// <summary>Must change password. Applies to types: local.</summary>
+        public bool? MustChangePassword { get; set; }
         /// <summary>Password (secret: write-only). Applies to types: local.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -57,6 +59,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.Users
             {
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
+                { "mustChangePassword", n => { MustChangePassword = n.GetBoolValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
             };
         }
@@ -69,6 +72,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.Users
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("email", Email);
+            writer.WriteBoolValue("mustChangePassword", MustChangePassword);
             writer.WriteStringValue("password", Password);
         }
     }

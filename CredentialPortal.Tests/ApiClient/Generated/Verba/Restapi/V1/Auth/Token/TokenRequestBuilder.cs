@@ -42,6 +42,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Auth.Token
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 429 status code</exception>
@@ -61,6 +62,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Auth.Token
             {
                 { "400", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem.CreateFromDiscriminatorValue },

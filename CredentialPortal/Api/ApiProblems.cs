@@ -62,6 +62,20 @@ public static class ApiProblems
     /// <summary>The right temporary password, past its expiry: the person must ask the helpdesk.</summary>
     public const string TemporaryPasswordExpiredCode = "temporary_password_expired";
 
+    /// <summary>The password was right and the account has two-factor: send the app's code (or a recovery code) as <c>otp</c>.</summary>
+    public const string MfaRequiredCode = "mfa_required";
+
+    /// <summary>The <c>otp</c> sent was wrong or already used.</summary>
+    public const string MfaInvalidCode = "mfa_invalid";
+
+    public static ProblemHttpResult MfaRequired() =>
+        Problem(StatusCodes.Status401Unauthorized, "Two-factor code required",
+            "This account signs in with two factors: send the code from its authenticator app (or a recovery code) as 'otp' with the same request.", MfaRequiredCode);
+
+    public static ProblemHttpResult MfaInvalid() =>
+        Problem(StatusCodes.Status401Unauthorized, "Two-factor code refused",
+            "The 'otp' is not the authenticator's current code, or it was already used. Wait for the next code and try again.", MfaInvalidCode);
+
     public static ProblemHttpResult PasswordChangeRequired() =>
         Problem(StatusCodes.Status403Forbidden, "Password change required",
             "This account must choose a new password before it may use the API: sign in to the portal and change it.", PasswordChangeRequiredCode);

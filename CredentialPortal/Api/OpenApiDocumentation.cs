@@ -208,7 +208,7 @@ public static class OpenApiDocumentation
     private static readonly Dictionary<int, string> ProblemDescriptions = new()
     {
         [400] = "The request could not be read or a value is invalid: `errors` names each property. Nothing was changed.",
-        [401] = "No valid bearer token (or, for /auth/token, a wrong login name or password; `code: temporary_password_expired` when the right temporary password has expired: ask the helpdesk for a new one).",
+        [401] = "No valid bearer token (or, for /auth/token, a wrong login name or password; `code: mfa_required` when the account has two-factor and no `otp` was sent, `mfa_invalid` for a wrong or reused one; `code: temporary_password_expired` when the right temporary password has expired: ask the helpdesk for a new one).",
         [403] = "The caller's role does not hold the permission this operation requires, or (`code: password_change_required`) the account has a temporary password and must choose a new one in the portal first.",
         [404] = "Nothing with this id exists.",
         [409] = "The change conflicts with the entity's state (e.g. an AD-synchronised user) or a prerequisite is not met.",
@@ -523,11 +523,12 @@ public static class OpenApiDocumentation
     private static OpenApiSchema TokenRequest() => new()
     {
         Type = JsonSchemaType.Object,
-        Description = "Sign in with client_id (login name) and client_secret (password), or renew with refresh_token.",
+        Description = "Sign in with client_id (login name) and client_secret (password), plus otp for an account with two-factor, or renew with refresh_token.",
         Properties = new Dictionary<string, IOpenApiSchema>
         {
             ["client_id"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The login name." },
             ["client_secret"] = new OpenApiSchema { Type = JsonSchemaType.String, WriteOnly = true, Description = "The password." },
+            ["otp"] = new OpenApiSchema { Type = JsonSchemaType.String, WriteOnly = true, Description = "For an account with two-factor: the authenticator app's current six-digit code (accepted once) or one of its recovery codes. Without it such an account gets 401 with code mfa_required." },
             ["refresh_token"] = new OpenApiSchema { Type = JsonSchemaType.String, WriteOnly = true, Description = "A refresh token from an earlier answer; replaces client_id and client_secret." },
             ["grant_type"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Accepted and ignored (OAuth clients send it)." },
             ["scope"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Accepted and ignored." },

@@ -7,7 +7,8 @@ namespace CredentialPortal.Api;
 
 /// <summary>
 /// <c>POST /auth/token</c>: <c>{"client_id","client_secret"}</c> (JSON or form fields) signs in with a login name and
-/// password; <c>{"refresh_token"}</c> renews. Unknown names and wrong passwords get the same 401.
+/// password, plus <c>"otp"</c> for an account with two-factor; <c>{"refresh_token"}</c> renews. Unknown names and
+/// wrong passwords get the same 401.
 /// </summary>
 public static class TokenEndpoints
 {
@@ -51,6 +52,19 @@ public static class TokenEndpoints
 
         var check = await signIn.CheckCredentialsAsync(loginName, password, Door.API, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
         if (check.TemporaryPasswordExpired) return ApiProblems.TemporaryPasswordExpired();
+        if (check.Succeeded && await signIn.RequiresSecondFactorAsync(check.User!))
+        {
+            // Service accounts never enrol, so they never get here; a person with two-factor sends the code as "otp".
+            if (!form.TryGetValue("otp", out var otp) || string.IsNullOrWhiteSpace(otp))
+            {
+                await people.RecordSignInAsync(check.Actor, check.User!.Id, succeeded: false, "two-factor code required");
+                return ApiProblems.MfaRequired();
+            }
+            if (await signIn.CheckSecondFactorAsync(check, otp) is not (Domain.TwoFactor.CodeCheck.Accepted or Domain.TwoFactor.CodeCheck.RecoveryCodeAccepted))
+            {
+                return ApiProblems.MfaInvalid();
+            }
+        }
         if (check.MustChangePassword)
         {
             await people.RecordSignInAsync(check.Actor, check.User!.Id, succeeded: false, "password change required");
@@ -71,7 +85,7 @@ public static class TokenEndpoints
     {
         if (http.Request.HasFormContentType)
         {
-            // client_id, client_secret, refresh_token, grant_type, scope, eid: a real client sends no more.
+            // client_id, client_secret, otp, refresh_token, grant_type, scope, eid: a real client sends no more.
             var form = await ApiBody.ReadFormAsync(http, maxFields: 8);
             return (form.Value, (ProblemHttpResult?)form.Problem);
         }

@@ -47,6 +47,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     /// <summary>The Data Protection key ring (Data/KeyRing: sealed with the master key when one is configured).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ConnectionCheckState> ConnectionCheckStates => Set<ConnectionCheckState>();
+    public DbSet<Domain.TwoFactor.AuthenticatorEnrolment> AuthenticatorEnrolments => Set<Domain.TwoFactor.AuthenticatorEnrolment>();
+    public DbSet<Domain.TwoFactor.RecoveryCode> RecoveryCodes => Set<Domain.TwoFactor.RecoveryCode>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -180,6 +182,21 @@ public abstract class PortalDbContext(DbContextOptions options)
             e.ToTable("DataProtectionKeys");
             e.Property(x => x.FriendlyName).HasMaxLength(128);
             e.Property(x => x.Xml).IsRequired();
+        });
+
+        builder.Entity<Domain.TwoFactor.AuthenticatorEnrolment>(e =>
+        {
+            e.ToTable("AuthenticatorEnrolments");
+            e.HasKey(x => x.UserId);
+            e.HasOne<PortalUser>().WithOne().HasForeignKey<Domain.TwoFactor.AuthenticatorEnrolment>(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.ProtectedKey).HasMaxLength(1024);
+        });
+        builder.Entity<Domain.TwoFactor.RecoveryCode>(e =>
+        {
+            e.ToTable("RecoveryCodes");
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.CodeHash).HasMaxLength(64);
+            e.HasIndex(x => new { x.UserId, x.CodeHash }).IsUnique();
         });
 
         builder.Entity<ConnectionCheckState>(e =>

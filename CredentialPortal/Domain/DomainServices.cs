@@ -39,6 +39,7 @@ public static class DomainServices
         services.AddSingleton<ConnectorCredentials>();
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<AccountStamps>();
+        services.AddSingleton<TwoFactor.TwoFactorSignIn>();
         services.AddSingleton<Organisations.MachineUserAccounts>();
         services.AddSingleton<ServerConfiguration.ConfigurationStorage>();
         services.AddSingleton<ServerConfiguration.ConfigurationValues>();

@@ -20,6 +20,8 @@ public enum Permission
     VerifyPasswords,
     /// <summary>End a person's sign-in lockout early.</summary>
     UnlockPeople,
+    /// <summary>Reset a person's two-factor sign-in (a lost phone): their authenticator and recovery codes go, their sessions end.</summary>
+    ResetTwoFactor,
     /// <summary>List and read connector credentials (AD sync profiles, storage targets, import sources) and machine users.</summary>
     ReadCredentials,
     /// <summary>Change connector credentials, secrets included.</summary>
@@ -79,6 +81,7 @@ public static class Permissions
         new(Permission.SetPasswords, [Administrator, Helpdesk, Integrator]),
         new(Permission.VerifyPasswords, [Administrator, Helpdesk, Integrator]),
         new(Permission.UnlockPeople, [Administrator, Helpdesk]),
+        new(Permission.ResetTwoFactor, [Administrator, Helpdesk]),
         new(Permission.ReadCredentials, [Administrator, Auditor, Integrator]),
         new(Permission.ChangeCredentials, [Administrator, Integrator]),
         new(Permission.VerifyCredentials, [Administrator, Integrator]),
@@ -107,6 +110,7 @@ public static class Permissions
     public static string RefusalMessage(Permission permission) => permission switch
     {
         Permission.SetPasswords or Permission.VerifyPasswords or Permission.UnlockPeople => "Your role may not set, verify or unlock people's passwords.",
+        Permission.ResetTwoFactor => "Only the helpdesk and administrators reset a person's two-factor sign-in.",
         Permission.EditPeople => "Your role may change a person's password only, not their other properties.",
         Permission.ManageAccounts => "Only administrators change roles and enable or disable accounts.",
         Permission.ManageMachineUsers => "You may set the password of your own account or of machine users in organisations you administer.",

@@ -10,6 +10,11 @@ public static class AuditActions
     public const string TemporaryPasswordSet = "temporary-password-set";
     public const string TemporaryPasswordExpired = "temporary-password-expired";
     public const string TemporaryPasswordChanged = "temporary-password-changed";
+    public const string TwoFactorEnrolled = "two-factor-enrolled";
+    public const string TwoFactorRemoved = "two-factor-removed";
+    public const string TwoFactorReset = "two-factor-reset";
+    public const string RecoveryCodeUsed = "recovery-code-used";
+    public const string TwoFactorCodeReplayed = "two-factor-code-replayed";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
     /// <summary>A verification lockout was set (too many failed verifications).</summary>

@@ -35,6 +35,7 @@ public sealed class PortalSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PortalUser> confirmation,
     PeopleCredentials people,
+    TwoFactor.TwoFactorSignIn twoFactor,
     TimeProvider clock)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -91,4 +92,37 @@ public sealed class PortalSignInManager(
         }
         return new(user, result, actor);
     }
+
+    /// <summary>
+    /// The second step for a person with two-factor whose password was right: an authenticator code (accepted once) or
+    /// a recovery code. A wrong or replayed code counts toward the same sign-in lockout as a wrong password, and is audited.
+    /// </summary>
+    public async Task<TwoFactor.CodeCheck> CheckSecondFactorAsync(CredentialCheck check, string code)
+    {
+        var user = check.User!;
+        var taken = await twoFactor.CheckCodeAsync(check.Actor, user.Id, code);
+        if (taken is TwoFactor.CodeCheck.Accepted or TwoFactor.CodeCheck.RecoveryCodeAccepted)
+        {
+            await UserManager.ResetAccessFailedCountAsync(user);
+            return taken;
+        }
+        await UserManager.AccessFailedAsync(user);
+        var reason = taken == TwoFactor.CodeCheck.Replayed ? "two-factor code already used" : "wrong two-factor code";
+        Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: {Reason}", check.Actor.Door, user.Id, reason);
+        if (await UserManager.IsLockedOutAsync(user))
+        {
+            await people.RecordSignInLockoutAsync(check.Actor, user.Id, await UserManager.GetLockoutEndDateAsync(user));
+        }
+        await people.RecordSignInAsync(check.Actor, user.Id, succeeded: false, reason);
+        return taken;
+    }
+
+    /// <summary>Does this account sign in with a second factor?</summary>
+    public Task<bool> RequiresSecondFactorAsync(PortalUser user) => twoFactor.IsEnabledAsync(user.Id);
+
+    /// <summary>
+    /// Ours is the two-factor state (the authenticator lives in <see cref="TwoFactor.TwoFactorSignIn"/>, not in Identity's
+    /// token store): so a right password does not reset the failed count that wrong codes are building up.
+    /// </summary>
+    public override Task<bool> IsTwoFactorEnabledAsync(PortalUser user) => twoFactor.IsEnabledAsync(user.Id);
 }

@@ -8,7 +8,7 @@ using System;
 namespace CredentialPortal.Tests.ApiClient.Generated.Models
 {
     /// <summary>
-    /// Sign in with client_id (login name) and client_secret (password), or renew with refresh_token.
+    /// Sign in with client_id (login name) and client_secret (password), plus otp for an account with two-factor, or renew with refresh_token.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TokenRequest : IAdditionalDataHolder, IParsable
@@ -38,6 +38,14 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models
 #nullable restore
 #else
         public string GrantType { get; set; }
+#endif
+        /// <summary>For an account with two-factor: the authenticator app&apos;s current six-digit code (accepted once) or one of its recovery codes. Without it such an account gets 401 with code mfa_required.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Otp { get; set; }
+#nullable restore
+#else
+        public string Otp { get; set; }
 #endif
         /// <summary>A refresh token from an earlier answer; replaces client_id and client_secret.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -83,6 +91,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models
                 { "client_id", n => { ClientId = n.GetStringValue(); } },
                 { "client_secret", n => { ClientSecret = n.GetStringValue(); } },
                 { "grant_type", n => { GrantType = n.GetStringValue(); } },
+                { "otp", n => { Otp = n.GetStringValue(); } },
                 { "refresh_token", n => { RefreshToken = n.GetStringValue(); } },
                 { "scope", n => { Scope = n.GetStringValue(); } },
             };
@@ -97,6 +106,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models
             writer.WriteStringValue("client_id", ClientId);
             writer.WriteStringValue("client_secret", ClientSecret);
             writer.WriteStringValue("grant_type", GrantType);
+            writer.WriteStringValue("otp", Otp);
             writer.WriteStringValue("refresh_token", RefreshToken);
             writer.WriteStringValue("scope", Scope);
             writer.WriteAdditionalData(AdditionalData);

@@ -674,6 +674,57 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.AuthenticatorEnrolment", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AuthenticatorEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.RecoveryCode", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CodeHash")
+                        .IsUnique();
+
+                    b.ToTable("RecoveryCodes", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Users.PortalRole", b =>
                 {
                     b.Property<int>("Id")
@@ -1267,6 +1318,24 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.HasOne("CredentialPortal.Domain.ServerConfiguration.ConfigurationTask", null)
                         .WithMany("Actions")
                         .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.AuthenticatorEnrolment", b =>
+                {
+                    b.HasOne("CredentialPortal.Domain.Users.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("CredentialPortal.Domain.TwoFactor.AuthenticatorEnrolment", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.RecoveryCode", b =>
+                {
+                    b.HasOne("CredentialPortal.Domain.Users.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -647,6 +647,55 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.AuthenticatorEnrolment", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AuthenticatorEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.RecoveryCode", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CodeHash")
+                        .IsUnique();
+
+                    b.ToTable("RecoveryCodes", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Domain.Users.PortalRole", b =>
                 {
                     b.Property<int>("Id")
@@ -1226,6 +1275,24 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.HasOne("CredentialPortal.Domain.ServerConfiguration.ConfigurationTask", null)
                         .WithMany("Actions")
                         .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.AuthenticatorEnrolment", b =>
+                {
+                    b.HasOne("CredentialPortal.Domain.Users.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("CredentialPortal.Domain.TwoFactor.AuthenticatorEnrolment", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Domain.TwoFactor.RecoveryCode", b =>
+                {
+                    b.HasOne("CredentialPortal.Domain.Users.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

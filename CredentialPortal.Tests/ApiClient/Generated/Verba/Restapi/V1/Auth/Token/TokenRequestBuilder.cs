@@ -37,7 +37,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Auth.Token
         /// Get an access token with a login name and password, or renew one with a refresh token.
         /// </summary>
         /// <returns>A <see cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.TokenResponse"/></returns>
-        /// <param name="body">Sign in with client_id (login name) and client_secret (password), or renew with refresh_token.</param>
+        /// <param name="body">Sign in with client_id (login name) and client_secret (password), plus otp for an account with two-factor, or renew with refresh_token.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CredentialPortal.Tests.ApiClient.Generated.Models.Problem">When receiving a 400 status code</exception>
@@ -74,7 +74,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Verba.Restapi.V1.Auth.Token
         /// Get an access token with a login name and password, or renew one with a refresh token.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">Sign in with client_id (login name) and client_secret (password), or renew with refresh_token.</param>
+        /// <param name="body">Sign in with client_id (login name) and client_secret (password), plus otp for an account with two-factor, or renew with refresh_token.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

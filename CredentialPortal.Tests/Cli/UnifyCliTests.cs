@@ -33,7 +33,7 @@ public sealed class UnifyCliTests : IDisposable
         return (await http.PostAsJsonAsync("/verba/restapi/v1/auth/token", new { client_id = user, client_secret = password })).StatusCode;
     }
 
-    private static void AssertOneLineFailure(UnifyProcess.Run run, int exitCode, string containing)
+    private static void AssertOneLineFailure(ProcessRun run, int exitCode, string containing)
     {
         Assert.Equal(exitCode, run.ExitCode);
         Assert.Single(run.ErrorLines);

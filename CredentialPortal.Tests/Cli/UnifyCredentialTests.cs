@@ -35,7 +35,7 @@ public sealed class UnifyCredentialTests : IDisposable
         Assert.Equal(0, (await unify.RunWithInputAsync(password + "\n", "login", "--remote", remote, "--password-stdin")).ExitCode);
     }
 
-    private static void AssertOneLineFailure(UnifyProcess.Run run, int exitCode, string containing)
+    private static void AssertOneLineFailure(ProcessRun run, int exitCode, string containing)
     {
         Assert.True(exitCode == run.ExitCode, $"exit {run.ExitCode}, expected {exitCode}: {run.Error}");
         Assert.StartsWith("unify: ", Assert.Single(run.ErrorLines));

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Audit.Sinks;
 using CredentialPortal.Tests.Api;
+using CredentialPortal.Tests.Domain;
 using CredentialPortal.Tests.Infrastructure;
 
 namespace CredentialPortal.Tests.AuditSinks;
@@ -71,12 +71,12 @@ public sealed class WebhookDeliveryTests
             .Webhook("wrong-ca", receiver, caFile: other.CaFile));
         _ = factory.Services;
         var test = factory.Services.GetService(typeof(AuditSinkTest)) as AuditSinkTest;
-        var answer = await test!.SendAsync("good", new Actor(1, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] });
+        var answer = await test!.SendAsync("good", DomainHost.Admin);
         Assert.True(answer is null, $"{answer}; the receiver saw: {string.Join(" | ", receiver.Deliveries.Select(d => $"{d.Answered} {d.Signature} {Encoding.UTF8.GetString(d.Body)}"))}");
         var sent = receiver.Deliveries.Single(d => JsonNode.Parse(d.Body)!["action"]!.GetValue<string>() == AuditSinkTest.Action);
         Assert.Equal(0, (long)JsonNode.Parse(sent.Body)!["seq"]!);
         Assert.True(sent.SignatureValid);
-        Assert.Contains("SSL", await test.SendAsync("wrong-ca", new Actor(1, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] }) ?? "(accepted)");
+        Assert.Contains("SSL", await test.SendAsync("wrong-ca", DomainHost.Admin) ?? "(accepted)");
     }
 }
 

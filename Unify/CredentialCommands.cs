@@ -12,7 +12,6 @@ namespace Unify;
 /// </summary>
 public static class CredentialCommands
 {
-    private const string ValueWarning = "IMPORTANT: The value, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
     private static JsonSerializerOptions Indented => Commands.Indented;
 
     public static Command Build(RemoteStore store, TextWriter output, TextReader input)
@@ -132,12 +131,7 @@ public static class CredentialCommands
                 return ExitCodes.Ok;
             }
             output.WriteLine($"Rotated {secret} of {api.Name} {result.GetValue(id)}.");
-            if (generated)
-            {
-                output.WriteLine("New value (shown once):");
-                output.WriteLine(value);
-                output.WriteLine(ValueWarning);
-            }
+            if (generated) Commands.WriteShownOnce(output, "New value", value, "value");
             return ExitCodes.Ok;
         });
         return rotate;

@@ -8,17 +8,9 @@ namespace CredentialPortal.Tests.Api;
 /// Every request of the compatibility contract (docs/requirements.md §3), replayed verbatim (paths, ids, bodies, headers)
 /// against the demo data, checking the answer and that the change took effect.
 /// </summary>
-public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Host>
+public class SeedDocumentReplayTests(PortalFixture fixture) : IClassFixture<PortalFixture>
 {
-    public sealed class Host : IDisposable
-    {
-        public PortalAppFactory Factory { get; } = new();
-        public void Dispose() => Factory.Dispose();
-    }
-
-    private readonly PortalAppFactory factory;
-
-    public SeedDocumentReplayTests(Host host) => factory = host.Factory;
+    private readonly PortalAppFactory factory = fixture.Factory;
 
     private Task<ApiSession> Vault() => ApiSession.SignInAsync(factory, "integrator", PortalAppFactory.DemoPassword);
 

@@ -11,8 +11,6 @@ namespace Unify;
 /// </summary>
 public static class Commands
 {
-    private const string PasswordWarning = "IMPORTANT: The password, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
-
     public static RootCommand Build(RemoteStore store, TextWriter output, TextReader input)
     {
         var root = new RootCommand("Manage connector (machine) user credentials on a CredentialPortal server.");
@@ -27,6 +25,14 @@ public static class Commands
     }
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>A secret the server or the generator chose, printed this once, with the warning that it cannot be read back.</summary>
+    internal static void WriteShownOnce(TextWriter output, string label, string value, string what)
+    {
+        output.WriteLine($"{label} (shown once):");
+        output.WriteLine(value);
+        output.WriteLine($"IMPORTANT: The {what}, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.");
+    }
 
     /// <summary><c>--output table|json</c>: a table (or sentence) for people by default, JSON for scripts.</summary>
     internal static Option<string> OutputOption()
@@ -225,12 +231,7 @@ public static class Commands
                 return ExitCodes.Ok;
             }
             output.WriteLine($"Created machine user {created["id"]} '{created["name"]}' in org {result.GetValue(org)} with role {created["role"]}.");
-            if (given is null)
-            {
-                output.WriteLine("Password (shown once):");
-                output.WriteLine(chosen);
-                output.WriteLine(PasswordWarning);
-            }
+            if (given is null) WriteShownOnce(output, "Password", chosen, "password");
             return ExitCodes.Ok;
         });
         return add;
@@ -265,12 +266,7 @@ public static class Commands
                 return ExitCodes.Ok;
             }
             output.WriteLine($"Password of '{result.GetValue(user)}' set.");
-            if (result.GetValue(generate))
-            {
-                output.WriteLine("New password (shown once):");
-                output.WriteLine(value);
-                output.WriteLine(PasswordWarning);
-            }
+            if (result.GetValue(generate)) WriteShownOnce(output, "New password", value, "password");
             return ExitCodes.Ok;
         });
         return setPassword;

@@ -12,7 +12,6 @@ namespace Unify;
 /// </summary>
 public static class CredentialCommands
 {
-    private const string ValueWarning = "IMPORTANT: The value, once set, cannot be retrieved. Ensure you save it somewhere safe, like a password manager.";
     private static JsonSerializerOptions Indented => Commands.Indented;
 
     public static Command Build(RemoteStore store, TextWriter output, TextReader input)
@@ -103,41 +102,31 @@ public static class CredentialCommands
 
     private static Command RotateCommand(RemoteStore store, TextWriter output, TextReader input)
     {
-        var resource = ResourceArgument();
-        var id = IdArgument();
-        var remote = Commands.RemoteOption();
-        var property = PropertyOption("The secret to set, e.g. password, apiSecret (users: password, the default)");
+        var target = new SecretArguments("The secret to set, e.g. password, apiSecret (users: password, the default)");
         var generate = new Option<bool>("--generate") { Description = "Generate a long random value and print it once" };
         var valueStdin = new Option<bool>("--value-stdin") { Description = "Read the new value from standard input (one trailing line break is dropped)" };
-        var format = OutputOption();
-        var rotate = new Command("rotate", "Set a new value for one secret (PATCH {property: value}).") { resource, id, remote, property, generate, valueStdin, format };
+        var rotate = target.Command("rotate", "Set a new value for one secret (PATCH {property: value}).", generate, valueStdin);
         rotate.Validators.Add(result =>
         {
             if (result.GetValue(generate) == result.GetValue(valueStdin)) result.AddError("Give exactly one of --generate or --value-stdin.");
         });
         rotate.SetAction(async (result, cancellationToken) =>
         {
-            var api = ApiResources.Find(result.GetValue(resource)!);
-            var secret = SecretName(api, result.GetValue(property));
+            var (api, secret, id) = target.Read(result);
             var generated = result.GetValue(generate);
             var value = generated ? PasswordGenerator.Generate() : ReadValue(input);
-            using var client = new PortalClient(store, result.GetValue(remote)!);
-            var entity = await client.SendAsync(HttpMethod.Patch, EntityPath(api, result.GetValue(id)!), new JsonObject { [secret] = value }, cancellationToken);
-            if (result.GetValue(format) == "json")
+            using var client = new PortalClient(store, result.GetValue(target.Remote)!);
+            var entity = await client.SendAsync(HttpMethod.Patch, EntityPath(api, id), new JsonObject { [secret] = value }, cancellationToken);
+            if (result.GetValue(target.Format) == "json")
             {
-                var answer = new JsonObject { ["resource"] = api.Name, ["id"] = result.GetValue(id), ["property"] = secret };
+                var answer = new JsonObject { ["resource"] = api.Name, ["id"] = id, ["property"] = secret };
                 if (generated) answer["value"] = value;
                 answer["entity"] = entity?.DeepClone();
                 output.WriteLine(answer.ToJsonString(Indented));
                 return ExitCodes.Ok;
             }
-            output.WriteLine($"Rotated {secret} of {api.Name} {result.GetValue(id)}.");
-            if (generated)
-            {
-                output.WriteLine("New value (shown once):");
-                output.WriteLine(value);
-                output.WriteLine(ValueWarning);
-            }
+            output.WriteLine($"Rotated {secret} of {api.Name} {id}.");
+            if (generated) Commands.WriteShownOnce(output, "New value", value, "value");
             return ExitCodes.Ok;
         });
         return rotate;
@@ -145,20 +134,14 @@ public static class CredentialCommands
 
     private static Command VerifyCommand(RemoteStore store, TextWriter output, TextReader input)
     {
-        var resource = ResourceArgument();
-        var id = IdArgument();
-        var remote = Commands.RemoteOption();
-        var property = PropertyOption("The secret to check, e.g. password, apiSecret (users: password, the default)");
-        var format = OutputOption();
-        var verify = new Command("verify",
-            "Check the value on standard input against a stored secret. Exit code 0: it matches; 4: it does not.") { resource, id, remote, property, format };
+        var target = new SecretArguments("The secret to check, e.g. password, apiSecret (users: password, the default)");
+        var verify = target.Command("verify", "Check the value on standard input against a stored secret. Exit code 0: it matches; 4: it does not.");
         verify.SetAction(async (result, cancellationToken) =>
         {
-            var api = ApiResources.Find(result.GetValue(resource)!);
-            var secret = SecretName(api, result.GetValue(property));
+            var (api, secret, id) = target.Read(result);
             var value = ReadValue(input);
-            var path = EntityPath(api, result.GetValue(id)!) + "/password/verify";
-            using var client = new PortalClient(store, result.GetValue(remote)!);
+            var path = EntityPath(api, id) + "/password/verify";
+            using var client = new PortalClient(store, result.GetValue(target.Remote)!);
             var answer = api.VerifiesRawText
                 ? await client.SendContentAsync(HttpMethod.Post, path, new StringContent(value, System.Text.Encoding.UTF8, "text/plain"), cancellationToken)
                 : await client.SendAsync(HttpMethod.Post, path, new JsonObject { ["property"] = secret, ["value"] = value }, cancellationToken);
@@ -166,9 +149,9 @@ public static class CredentialCommands
             {
                 throw new CliException(ExitCodes.Refused, "The server's verify answer was not true or false.");
             }
-            if (result.GetValue(format) == "json")
+            if (result.GetValue(target.Format) == "json")
             {
-                output.WriteLine(new JsonObject { ["resource"] = api.Name, ["id"] = result.GetValue(id), ["property"] = secret, ["matches"] = matches }.ToJsonString(Indented));
+                output.WriteLine(new JsonObject { ["resource"] = api.Name, ["id"] = id, ["property"] = secret, ["matches"] = matches }.ToJsonString(Indented));
             }
             else
             {
@@ -177,6 +160,31 @@ public static class CredentialCommands
             return matches ? ExitCodes.Ok : ExitCodes.NoMatch;
         });
         return verify;
+    }
+
+    /// <summary>What rotate and verify both take (RESOURCE ID --remote --property, their own options, --output) and read first.</summary>
+    private sealed class SecretArguments(string propertyDescription)
+    {
+        public Argument<string> Resource { get; } = ResourceArgument();
+        public Argument<string> Id { get; } = IdArgument();
+        public Option<string> Remote { get; } = Commands.RemoteOption();
+        public Option<string?> Property { get; } = PropertyOption(propertyDescription);
+        public Option<string> Format { get; } = OutputOption();
+
+        public Command Command(string name, string description, params Option[] own)
+        {
+            var command = new Command(name, description) { Resource, Id, Remote, Property };
+            foreach (var option in own) command.Options.Add(option);
+            command.Options.Add(Format);
+            return command;
+        }
+
+        /// <summary>The resource, the secret the command names (a usage error when it names none or a wrong one), and the id.</summary>
+        public (ApiResource Api, string Secret, string Id) Read(ParseResult result)
+        {
+            var api = ApiResources.Find(result.GetValue(Resource)!);
+            return (api, SecretName(api, result.GetValue(Property)), result.GetValue(Id)!);
+        }
     }
 
     private static string EntityPath(ApiResource api, string id) => $"/{api.Name}/{Uri.EscapeDataString(id)}";

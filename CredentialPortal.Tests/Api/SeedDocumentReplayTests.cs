@@ -8,17 +8,9 @@ namespace CredentialPortal.Tests.Api;
 /// Every request of the compatibility contract (docs/requirements.md §3), replayed verbatim (paths, ids, bodies, headers)
 /// against the demo data, checking the answer and that the change took effect.
 /// </summary>
-public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Host>
+public class SeedDocumentReplayTests(PortalFixture fixture) : IClassFixture<PortalFixture>
 {
-    public sealed class Host : IDisposable
-    {
-        public PortalAppFactory Factory { get; } = new();
-        public void Dispose() => Factory.Dispose();
-    }
-
-    private readonly PortalAppFactory factory;
-
-    public SeedDocumentReplayTests(Host host) => factory = host.Factory;
+    private readonly PortalAppFactory factory = fixture.Factory;
 
     private Task<ApiSession> Vault() => ApiSession.SignInAsync(factory, "integrator", PortalAppFactory.DemoPassword);
 
@@ -27,6 +19,21 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
         var response = await api.PostAsync(path, new JsonObject { ["property"] = property, ["value"] = value }.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (bool)(await ApiSession.JsonAsync(response))!;
+    }
+
+    /// <summary>The documented verify call accepts the value just set and refuses the one it replaced.</summary>
+    private static async Task AssertVerifiesOnlyAsync(ApiSession api, string path, string property, string current, string previous)
+    {
+        Assert.True(await VerifyAsync(api, path, property, current));
+        Assert.False(await VerifyAsync(api, path, property, previous));
+    }
+
+    /// <summary>Sends a documented PATCH as printed (body verbatim, <c>Accept: application/json</c>) and expects 200.</summary>
+    private static async Task<HttpResponseMessage> DocumentedPatchAsync(ApiSession api, string path, string body)
+    {
+        var response = await api.SendAsync(HttpMethod.Patch, path, body, configure: r => r.Headers.Accept.ParseAdd("application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
     }
 
     [Fact]
@@ -65,14 +72,12 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
         const string path = "/verba/restapi/v1/adSyncProfiles/13F72189-2EEB-425F-885B-7D1BBA83DDEB";
         await api.PatchAsync(path, """{ "ldapPassword": "the previous ldap password" }""");
 
-        var response = await api.SendAsync(HttpMethod.Patch, path, """
+        var response = await DocumentedPatchAsync(api, path, """
             {
               "userName": "john.doe",
               "ldapPassword": "new plain password"
             }
-            """, configure: r => r.Headers.Accept.ParseAdd("application/json"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            """);
         var expected = JsonNode.Parse("""
             {
               "host": "ldap host",
@@ -91,8 +96,7 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
         }
         Assert.Null(actual["ldapPassword"]);
 
-        Assert.True(await VerifyAsync(api, path + "/password/verify", "ldapPassword", "new plain password"));
-        Assert.False(await VerifyAsync(api, path + "/password/verify", "ldapPassword", "the previous ldap password"));
+        await AssertVerifiesOnlyAsync(api, path + "/password/verify", "ldapPassword", "new plain password", "the previous ldap password");
     }
 
     [Fact]
@@ -101,14 +105,12 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
         var api = await Vault();
         await api.PatchAsync("storageTargets/11", """{ "secretAccessKey": "the previous secret" }""");
 
-        var response = await api.SendAsync(HttpMethod.Patch, "/verba/restapi/v1/storageTargets/11", """
+        var response = await DocumentedPatchAsync(api, "/verba/restapi/v1/storageTargets/11", """
             {
               "accessKeyId": "amazons3_storage_keyid",
               "secretAccessKey": "new plain password"
             }
-            """, configure: r => r.Headers.Accept.ParseAdd("application/json"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            """);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
             {
               "bucket": "bucket name",
@@ -123,8 +125,7 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
             """), await ApiSession.JsonAsync(response)));
         Assert.NotNull(response.Headers.ETag);
 
-        Assert.True(await VerifyAsync(api, "/verba/restapi/v1/storageTargets/11/password/verify", "secretAccessKey", "new plain password"));
-        Assert.False(await VerifyAsync(api, "/verba/restapi/v1/storageTargets/11/password/verify", "secretAccessKey", "the previous secret"));
+        await AssertVerifiesOnlyAsync(api, "/verba/restapi/v1/storageTargets/11/password/verify", "secretAccessKey", "new plain password", "the previous secret");
         var reread = await ApiSession.JsonAsync(await api.GetAsync("storageTargets/11"));
         Assert.Equal("amazons3_storage_keyid", (string)reread["accessKeyId"]!);
     }
@@ -135,14 +136,12 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
         var api = await Vault();
         await api.PatchAsync("importSources/1", """{ "apiSecret": "the previous api secret" }""");
 
-        var response = await api.SendAsync(HttpMethod.Patch, "/verba/restapi/v1/importSources/1", """
+        var response = await DocumentedPatchAsync(api, "/verba/restapi/v1/importSources/1", """
             {
               "apiKey": "zoom_api_key",
               "apiSecret": "new plain password"
             }
-            """, configure: r => r.Headers.Accept.ParseAdd("application/json"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            """);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
             {
               "authType": "jwt",
@@ -157,8 +156,7 @@ public class SeedDocumentReplayTests : IClassFixture<SeedDocumentReplayTests.Hos
             }
             """), SortedCopy(await ApiSession.JsonAsync(response), "authType,apiKey,forwardProxyAddress,forwardProxyPort,forwardProxyUser,apiAddress,id,name,type")));
 
-        Assert.True(await VerifyAsync(api, "/verba/restapi/v1/importSources/1/password/verify", "apiSecret", "new plain password"));
-        Assert.False(await VerifyAsync(api, "/verba/restapi/v1/importSources/1/password/verify", "apiSecret", "the previous api secret"));
+        await AssertVerifiesOnlyAsync(api, "/verba/restapi/v1/importSources/1/password/verify", "apiSecret", "new plain password", "the previous api secret");
     }
 
     /// <summary>DeepEquals compares object properties in order; reorder to the document's order first.</summary>

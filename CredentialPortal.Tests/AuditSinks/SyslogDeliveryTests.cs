@@ -20,14 +20,12 @@ public sealed class SyslogDeliveryTests
     {
         await using var rsyslog = await RsyslogReceiver.StartAsync();
         var planted = "planted-" + Guid.NewGuid().ToString("N");
-        using var factory = new PortalAppFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Audit:Sinks:0:Name"] = "siem-tcp", ["Audit:Sinks:0:Type"] = "syslog", ["Audit:Sinks:0:Endpoint"] = rsyslog.TcpEndpoint,
-            ["Audit:Sinks:1:Name"] = "siem-tls", ["Audit:Sinks:1:Type"] = "syslog", ["Audit:Sinks:1:Endpoint"] = rsyslog.TlsEndpoint, ["Audit:Sinks:1:CaFile"] = rsyslog.CaFile,
-            ["Audit:Sinks:2:Name"] = "siem-cef", ["Audit:Sinks:2:Type"] = "syslog", ["Audit:Sinks:2:Endpoint"] = rsyslog.CefEndpoint, ["Audit:Sinks:2:Format"] = "cef",
+        using var factory = new PortalAppFactory(overrides: new SinkSettings()
+            .Syslog("siem-tcp", rsyslog.TcpEndpoint)
+            .Syslog("siem-tls", rsyslog.TlsEndpoint, ("CaFile", rsyslog.CaFile))
+            .Syslog("siem-cef", rsyslog.CefEndpoint, ("Format", "cef"))
             // No CaFile, and the system trust store does not know the test CA: the certificate is refused.
-            ["Audit:Sinks:3:Name"] = "siem-untrusted", ["Audit:Sinks:3:Type"] = "syslog", ["Audit:Sinks:3:Endpoint"] = rsyslog.TlsEndpoint,
-        });
+            .Syslog("siem-untrusted", rsyslog.TlsEndpoint));
         var admin = await ApiSession.SignInAsync(factory, "admin", PortalAppFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync("storageTargets/11", $$"""{ "secretAccessKey": "{{planted}}" }""")).StatusCode);
         var second = await admin.PatchAsync("importSources/3", $$"""{ "refreshToken": "{{planted}}-2", "clientId": "client-\\\"q]" }""");

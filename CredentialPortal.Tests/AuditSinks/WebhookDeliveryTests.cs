@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Audit.Sinks;
 using CredentialPortal.Tests.Api;
+using CredentialPortal.Tests.Domain;
 using CredentialPortal.Tests.Infrastructure;
 
 namespace CredentialPortal.Tests.AuditSinks;
@@ -15,14 +15,10 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task A_webhook_answering_500_gets_retries_its_backlog_and_error_show_then_every_record_arrives_signed_in_order()
     {
-        var key = "webhook-key-" + Guid.NewGuid().ToString("N");
-        await using var receiver = await WebhookReceiver.StartAsync(key);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var key = receiver.Key;
         receiver.Failing = true;
-        using var factory = new PortalAppFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Audit:Sinks:0:Name"] = "siem-hook", ["Audit:Sinks:0:Type"] = "webhook", ["Audit:Sinks:0:Endpoint"] = receiver.Endpoint,
-            ["Audit:Sinks:0:CaFile"] = receiver.CaFile, ["Audit:Sinks:0:Key"] = key,
-        });
+        using var factory = new PortalAppFactory(overrides: new SinkSettings().Webhook("siem-hook", receiver));
         var admin = await ApiSession.SignInAsync(factory, "admin", PortalAppFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsync("storageTargets/11", """{ "secretAccessKey": "webhook test secret" }""")).StatusCode);
         var client = factory.CreateClient();
@@ -67,25 +63,20 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task Send_test_event_reaches_the_webhook_outside_the_chain_and_a_wrong_ca_is_refused()
     {
-        var key = "webhook-key-" + Guid.NewGuid().ToString("N");
-        await using var receiver = await WebhookReceiver.StartAsync(key);
-        await using var other = await WebhookReceiver.StartAsync(key);
-        using var factory = new PortalAppFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Audit:Sinks:0:Name"] = "good", ["Audit:Sinks:0:Type"] = "webhook", ["Audit:Sinks:0:Endpoint"] = receiver.Endpoint,
-            ["Audit:Sinks:0:CaFile"] = receiver.CaFile, ["Audit:Sinks:0:Key"] = key,
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var other = await WebhookReceiver.StartAsync();
+        using var factory = new PortalAppFactory(overrides: new SinkSettings()
+            .Webhook("good", receiver)
             // The other receiver's CA does not vouch for this receiver's certificate.
-            ["Audit:Sinks:1:Name"] = "wrong-ca", ["Audit:Sinks:1:Type"] = "webhook", ["Audit:Sinks:1:Endpoint"] = receiver.Endpoint,
-            ["Audit:Sinks:1:CaFile"] = other.CaFile, ["Audit:Sinks:1:Key"] = key,
-        });
+            .Webhook("wrong-ca", receiver, caFile: other.CaFile));
         _ = factory.Services;
         var test = factory.Services.GetService(typeof(AuditSinkTest)) as AuditSinkTest;
-        var answer = await test!.SendAsync("good", new Actor(1, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] });
+        var answer = await test!.SendAsync("good", DomainHost.Admin);
         Assert.True(answer is null, $"{answer}; the receiver saw: {string.Join(" | ", receiver.Deliveries.Select(d => $"{d.Answered} {d.Signature} {Encoding.UTF8.GetString(d.Body)}"))}");
         var sent = receiver.Deliveries.Single(d => JsonNode.Parse(d.Body)!["action"]!.GetValue<string>() == AuditSinkTest.Action);
         Assert.Equal(0, (long)JsonNode.Parse(sent.Body)!["seq"]!);
         Assert.True(sent.SignatureValid);
-        Assert.Contains("SSL", await test.SendAsync("wrong-ca", new Actor(1, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] }) ?? "(accepted)");
+        Assert.Contains("SSL", await test.SendAsync("wrong-ca", DomainHost.Admin) ?? "(accepted)");
     }
 }
 
@@ -96,14 +87,9 @@ public sealed class FailClosedTests
     [Fact]
     public async Task With_fail_closed_a_write_answers_503_and_changes_nothing_while_the_backlog_is_over_the_limit()
     {
-        var key = "webhook-key-" + Guid.NewGuid().ToString("N");
-        await using var receiver = await WebhookReceiver.StartAsync(key);
-        using var factory = new PortalAppFactory(overrides: new Dictionary<string, string?>
-        {
-            ["Audit:Sinks:0:Name"] = "siem-hook", ["Audit:Sinks:0:Type"] = "webhook", ["Audit:Sinks:0:Endpoint"] = receiver.Endpoint,
-            ["Audit:Sinks:0:CaFile"] = receiver.CaFile, ["Audit:Sinks:0:Key"] = key,
-            ["Audit:FailClosed"] = "true", ["Audit:FailClosedBacklog"] = "1",
-        });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var factory = new PortalAppFactory(overrides: new SinkSettings { ["Audit:FailClosed"] = "true", ["Audit:FailClosedBacklog"] = "1" }
+            .Webhook("siem-hook", receiver));
         var client = factory.CreateClient();
         // A new sink starts with the whole log (the demo data's records) as its backlog: sign-ins wait until it caught up.
         await SinkProgress.WaitForDeliveredAsync(client, "siem-hook", await SinkProgress.HeadAsync(factory.Services));

@@ -10,36 +10,19 @@ namespace CredentialPortal.Tests.Cli;
 
 /// <summary>The three steps of server configuration (docs/requirements.md R1.10), with real agent processes and registry files.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // notify commands are shell scripts
-public sealed class ServerAgentTests : IDisposable
+public sealed class ServerAgentTests() : UnifyAgainstPortal("agent-tests")
 {
     private const string TlsKeyPass = DemoData.TlsKeyPassPath;
     private const string SmtpServer = @"\Verba\Email Settings\SMTPServer";
     private const string MaxCallLength = @"\Verba\Recorder\MaxCallLengthSeconds";
 
-    private readonly PortalAppFactory portal = new();
-    private readonly Uri address;
-    private readonly string work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "agent-tests", Guid.NewGuid().ToString("N"))).FullName;
-    private readonly UnifyProcess unify;
-
-    public ServerAgentTests()
-    {
-        address = portal.StartOnLoopback();
-        unify = new UnifyProcess(Path.Combine(work, "config"));
-    }
-
-    public void Dispose()
-    {
-        portal.Dispose();
-        try { Directory.Delete(work, recursive: true); } catch (IOException) { }
-    }
-
-    private string Registry(string server) => Path.Combine(work, $"{server}.registry.json");
-    private string NotifyLog(string server) => Path.Combine(work, $"{server}.notified.log");
+    private string Registry(string server) => Path.Combine(Work, $"{server}.registry.json");
+    private string NotifyLog(string server) => Path.Combine(Work, $"{server}.notified.log");
 
     private async Task AgentCycleAsync(string server)
     {
-        var run = await unify.RunAsync("agent", "--remote", "portal", "--server", server, "--registry", Registry(server),
-            "--notify", Path.Combine(work, $"notify-{server}.sh"), "--once");
+        var run = await Unify.RunAsync("agent", "--remote", "portal", "--server", server, "--registry", Registry(server),
+            "--notify", Path.Combine(Work, $"notify-{server}.sh"), "--once");
         Assert.True(run.ExitCode == 0, $"agent {server}: {run.ExitCode} {run.Error}");
     }
 
@@ -57,13 +40,13 @@ public sealed class ServerAgentTests : IDisposable
     {
         foreach (var server in new[] { "mr01", "rec01", "rec02" })
         {
-            var script = Path.Combine(work, $"notify-{server}.sh");
+            var script = Path.Combine(Work, $"notify-{server}.sh");
             await File.WriteAllTextAsync(script, $"#!/bin/sh\necho \"$1\" >> '{NotifyLog(server)}'\n");
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        Assert.Equal(0, (await unify.RunAsync("remote", "add", "portal", "--url", address.ToString())).ExitCode);
-        Assert.Equal(0, (await unify.RunWithInputAsync(PortalAppFactory.DemoPassword + "\n", "login", "--remote", "portal", "--user", "integrator", "--password-stdin")).ExitCode);
-        var api = await ApiSession.SignInAsync(address, "admin", PortalAppFactory.AdminPassword);
+        Assert.Equal(0, (await Unify.RunAsync("remote", "add", "portal", "--url", Address.ToString())).ExitCode);
+        Assert.Equal(0, (await Unify.RunWithInputAsync(PortalAppFactory.DemoPassword + "\n", "login", "--remote", "portal", "--user", "integrator", "--password-stdin")).ExitCode);
+        var api = await ApiSession.SignInAsync(Address, "admin", PortalAppFactory.AdminPassword);
 
         // First contact: empty registries differ everywhere; push the database's values and apply.
         foreach (var server in new[] { "mr01", "rec01", "rec02" })
@@ -133,9 +116,9 @@ public sealed class ServerAgentTests : IDisposable
         string[] bodies;
         lock (ApiSession.AllBodies) bodies = ApiSession.AllBodies.ToArray();
         Assert.DoesNotContain(bodies, b => b.Contains(newPass));
-        Assert.DoesNotContain(newPass, portal.Logs.Text);
+        Assert.DoesNotContain(newPass, Portal.Logs.Text);
         SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(portal.Data.Path, "portal.db*"))
+        foreach (var file in Directory.GetFiles(Portal.Data.Path, "Portal.db*"))
         {
             Assert.True(File.ReadAllBytes(file).AsSpan().IndexOf(Encoding.UTF8.GetBytes(newPass)) < 0, $"{newPass} in {file}");
         }

@@ -1,4 +1,3 @@
-using CredentialPortal.Domain;
 using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Tests.Domain;
@@ -12,7 +11,7 @@ namespace CredentialPortal.Tests.ConnectionChecks;
 /// <summary>State changes (ok ↔ rejected/unreachable) are audit records and open alerts until acknowledged.</summary>
 public sealed class ConnectionAlertTests : IDisposable
 {
-    private const string AzureAd = "8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44";
+    private const string AzureAd = DemoAzureAd.Id;
     private readonly TokenEndpoint tokens = new();
     private readonly ManualClock clock = new();
     private readonly DomainHost host;
@@ -36,15 +35,14 @@ public sealed class ConnectionAlertTests : IDisposable
 
     private async Task<ConnectionResult> TestWithSecretAsync(string secret)
     {
-        Assert.Equal(DomainStatus.Ok, (await host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.AdSyncProfiles, AzureAd, DomainHost.Patch(
-            $$"""{ "authorityHost": "{{tokens.Address}}", "tenantId": "{{tokens.Tenant}}", "clientSecret": "{{secret}}" }"""))).Status);
+        await DemoAzureAd.PointAtAsync(host, tokens, secret);
         return (await Checker.TestAsync(DomainHost.Vault, EntityCatalog.AdSyncProfiles, AzureAd)).Value!.Result;
     }
 
     [Fact]
     public async Task Ok_to_rejected_and_back_are_state_changes_shown_until_acknowledged()
     {
-        tokens.Accept("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "the-right-secret");
+        tokens.Accept(DemoAzureAd.ClientId, "the-right-secret");
         Assert.Equal(ConnectionResult.Ok, await TestWithSecretAsync("the-right-secret"));
         Assert.Empty(await Checker.OpenAlertsAsync()); // a first result is no change
 

@@ -26,6 +26,14 @@ public static class ConnectionCheckApi
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>POSTs the test and asserts its result (the failure message names the path and the detail); returns the answer.</summary>
+    public static async Task<JsonObject> ExpectAsync(ApiSession api, string path, string result)
+    {
+        var answer = await TestAsync(api, path);
+        Assert.True(Result(answer) == result, $"{path}: {Detail(answer)}");
+        return answer;
+    }
+
     public static string Result(JsonObject answer) => (string)answer["result"]!;
     public static string Detail(JsonObject answer) => (string)answer["detail"]!;
 }

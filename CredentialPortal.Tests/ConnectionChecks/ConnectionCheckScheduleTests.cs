@@ -13,8 +13,7 @@ namespace CredentialPortal.Tests.ConnectionChecks;
 /// <summary>The heartbeat's rules, driven pass by pass with a manual clock against real loopback servers.</summary>
 public sealed class ConnectionCheckScheduleTests : IDisposable
 {
-    private const string AzureAd = "8E2C4B9A-1F37-4D6E-A5C0-7B9D3E1F2A44";
-    private const string ClientId = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d";
+    private const string AzureAd = DemoAzureAd.Id;
     private readonly TokenEndpoint tokens = new();
 
     public void Dispose() => tokens.Dispose();
@@ -32,10 +31,8 @@ public sealed class ConnectionCheckScheduleTests : IDisposable
 
     private async Task PointAzureAdAtTokensAsync(DomainHost host)
     {
-        tokens.Accept(ClientId, "azure-secret-sched");
-        var result = await host.Connectors.PatchAsync(DomainHost.Vault, EntityCatalog.AdSyncProfiles, AzureAd, DomainHost.Patch(
-            $$"""{ "authorityHost": "{{tokens.Address}}", "tenantId": "{{tokens.Tenant}}", "clientSecret": "azure-secret-sched" }"""));
-        Assert.Equal(DomainStatus.Ok, result.Status);
+        tokens.Accept(DemoAzureAd.ClientId, "azure-secret-sched");
+        await DemoAzureAd.PointAtAsync(host, tokens, "azure-secret-sched");
     }
 
     private int TokenRequests => tokens.Requests.Count(r => r.Contains("/oauth2/v2.0/token", StringComparison.Ordinal));

@@ -9,28 +9,11 @@ namespace CredentialPortal.Tests.ConnectionChecks;
 /// <summary>The <c>ldap</c> check against a real OpenLDAP slapd on loopback (LDAP and LDAPS with a throwaway CA).</summary>
 public sealed class LdapConnectionCheckTests : IClassFixture<LdapConnectionCheckTests.Servers>
 {
-    public sealed class Servers : IDisposable
+    public sealed class Servers() : PortalWithServer<SlapdServer>(slapd => new Dictionary<string, string?>
     {
-        public SlapdServer Slapd { get; } = new();
-        public SilentListener Silent { get; } = new();
-        public PortalAppFactory Factory { get; }
-
-        public Servers()
-        {
-            Factory = new PortalAppFactory(overrides: new Dictionary<string, string?>
-            {
-                ["Portal:ConnectionChecks:Timeout"] = "00:00:03",
-                ["Portal:ConnectionChecks:TrustedCaFile"] = Slapd.CaFile,
-            });
-        }
-
-        public void Dispose()
-        {
-            Factory.Dispose();
-            Silent.Dispose();
-            Slapd.Dispose();
-        }
-    }
+        ["Portal:ConnectionChecks:Timeout"] = "00:00:03",
+        ["Portal:ConnectionChecks:TrustedCaFile"] = slapd.CaFile,
+    });
 
     private const string Profile = "adSyncProfiles/13F72189-2EEB-425F-885B-7D1BBA83DDEB";
     private readonly Servers servers;
@@ -51,7 +34,7 @@ public sealed class LdapConnectionCheckTests : IClassFixture<LdapConnectionCheck
     [Fact]
     public async Task Ldaps_bind_with_the_stored_password_and_an_existing_base_dn_is_ok()
     {
-        var answer = await CheckAsync(servers.Slapd.LdapsPort, useSsl: true, SlapdServer.BindPassword);
+        var answer = await CheckAsync(servers.Server.LdapsPort, useSsl: true, SlapdServer.BindPassword);
         Assert.True(Result(answer) == "ok", Detail(answer));
         Assert.Contains(SlapdServer.BaseDn, Detail(answer));
         Assert.True((long)answer["durationMs"]! >= 0);
@@ -61,7 +44,7 @@ public sealed class LdapConnectionCheckTests : IClassFixture<LdapConnectionCheck
     [Fact]
     public async Task A_wrong_password_is_rejected_and_the_detail_does_not_contain_it()
     {
-        var answer = await CheckAsync(servers.Slapd.LdapsPort, useSsl: true, "not-the-bind-password-Zz9");
+        var answer = await CheckAsync(servers.Server.LdapsPort, useSsl: true, "not-the-bind-password-Zz9");
         Assert.Equal("rejected", Result(answer));
         Assert.DoesNotContain("not-the-bind-password-Zz9", answer.ToJsonString());
     }
@@ -69,7 +52,7 @@ public sealed class LdapConnectionCheckTests : IClassFixture<LdapConnectionCheck
     [Fact]
     public async Task A_base_dn_that_does_not_exist_is_misconfigured()
     {
-        var answer = await CheckAsync(servers.Slapd.LdapsPort, useSsl: true, SlapdServer.BindPassword, "ou=nowhere," + SlapdServer.Suffix);
+        var answer = await CheckAsync(servers.Server.LdapsPort, useSsl: true, SlapdServer.BindPassword, "ou=nowhere," + SlapdServer.Suffix);
         Assert.Equal("misconfigured", Result(answer));
         Assert.Contains("ou=nowhere", Detail(answer));
     }
@@ -77,7 +60,7 @@ public sealed class LdapConnectionCheckTests : IClassFixture<LdapConnectionCheck
     [Fact]
     public async Task Ssl_against_the_plain_ldap_port_is_unreachable_naming_tls()
     {
-        var answer = await CheckAsync(servers.Slapd.LdapPort, useSsl: true, SlapdServer.BindPassword);
+        var answer = await CheckAsync(servers.Server.LdapPort, useSsl: true, SlapdServer.BindPassword);
         Assert.Equal("unreachable", Result(answer));
         Assert.Contains("TLS", Detail(answer));
     }
@@ -85,7 +68,7 @@ public sealed class LdapConnectionCheckTests : IClassFixture<LdapConnectionCheck
     [Fact]
     public async Task Plain_ldap_on_the_ldap_port_is_ok()
     {
-        var answer = await CheckAsync(servers.Slapd.LdapPort, useSsl: false, SlapdServer.BindPassword);
+        var answer = await CheckAsync(servers.Server.LdapPort, useSsl: false, SlapdServer.BindPassword);
         Assert.True(Result(answer) == "ok", Detail(answer));
     }
 

@@ -11,29 +11,21 @@ namespace CredentialPortal.Tests.ConnectionChecks;
 /// <summary>The <c>sftp</c> check against a real OpenSSH sshd on loopback (own config, port, host key, chrooted test user).</summary>
 public sealed class SftpConnectionCheckTests : IClassFixture<SftpConnectionCheckTests.Servers>
 {
-    public sealed class Servers : IDisposable
+    public sealed class Servers : PortalWithServer<SshdServer>
     {
-        public SshdServer Sshd { get; } = new();
-        public SilentListener Silent { get; } = new();
-        public ManualClock Clock { get; } = new();
-        public PortalAppFactory Factory { get; }
+        public Servers() : this(new ManualClock()) { }
 
-        public Servers()
+        private Servers(ManualClock clock) : base(_ => new Dictionary<string, string?>
         {
-            Factory = new PortalAppFactory(overrides: new Dictionary<string, string?>
-            {
-                ["Portal:ConnectionChecks:Timeout"] = "00:00:03",
-                ["Portal:ConnectionChecks:Interval"] = "00:00:01",
-                ["Portal:ConnectionChecks:ScheduleEnabled"] = "false", // the test drives the schedule's passes itself
-            }, services: s => s.AddSingleton<TimeProvider>(Clock));
+            ["Portal:ConnectionChecks:Timeout"] = "00:00:03",
+            ["Portal:ConnectionChecks:Interval"] = "00:00:01",
+            ["Portal:ConnectionChecks:ScheduleEnabled"] = "false", // the test drives the schedule's passes itself
+        }, services: s => s.AddSingleton<TimeProvider>(clock))
+        {
+            Clock = clock;
         }
 
-        public void Dispose()
-        {
-            Factory.Dispose();
-            Silent.Dispose();
-            Sshd.Dispose();
-        }
+        public ManualClock Clock { get; }
     }
 
     private const string Target = "storageTargets/13";
@@ -43,8 +35,8 @@ public sealed class SftpConnectionCheckTests : IClassFixture<SftpConnectionCheck
 
     private JsonObject Settings(int? port = null, string path = "/recordings", string? fingerprint = null) => new()
     {
-        ["host"] = "127.0.0.1", ["port"] = port ?? servers.Sshd.Port, ["userName"] = SshdServer.User, ["path"] = path,
-        ["hostKeyFingerprint"] = fingerprint ?? servers.Sshd.HostKeyFingerprint,
+        ["host"] = "127.0.0.1", ["port"] = port ?? servers.Server.Port, ["userName"] = SshdServer.User, ["path"] = path,
+        ["hostKeyFingerprint"] = fingerprint ?? servers.Server.HostKeyFingerprint,
     };
 
     private async Task<JsonObject> CheckAsync(JsonObject settings)
@@ -72,11 +64,10 @@ public sealed class SftpConnectionCheckTests : IClassFixture<SftpConnectionCheck
         // A wrong password is stored too: only the key can have let it in.
         var settings = Settings();
         settings["password"] = "wrong-password-for-key-test";
-        settings["privateKey"] = servers.Sshd.PrivateKey;
+        settings["privateKey"] = servers.Server.PrivateKey;
         settings["privateKeyPassphrase"] = SshdServer.KeyPassphrase;
         await PatchAsync(api, Target, settings);
-        var answer = await TestAsync(api, Target);
-        Assert.True(Result(answer) == "ok", Detail(answer));
+        var answer = await ExpectAsync(api, Target, "ok");
         Assert.DoesNotContain("PRIVATE KEY", answer.ToJsonString());
     }
 
@@ -93,11 +84,11 @@ public sealed class SftpConnectionCheckTests : IClassFixture<SftpConnectionCheck
     [Fact]
     public async Task A_pinned_host_key_that_differs_is_unreachable_naming_the_mismatch()
     {
-        var settings = Settings(fingerprint: servers.Sshd.OtherFingerprint);
+        var settings = Settings(fingerprint: servers.Server.OtherFingerprint);
         settings["password"] = SshdServer.Password;
         var answer = await CheckAsync(settings);
         Assert.Equal("unreachable", Result(answer));
-        Assert.Contains(servers.Sshd.HostKeyFingerprint, Detail(answer));
+        Assert.Contains(servers.Server.HostKeyFingerprint, Detail(answer));
         Assert.Contains("pinned", Detail(answer));
     }
 
@@ -121,7 +112,7 @@ public sealed class SftpConnectionCheckTests : IClassFixture<SftpConnectionCheck
         settings["password"] = "wrong-password-Hh3";
         await PatchAsync(api, Target, settings);
         Assert.Equal("rejected", Result(await TestAsync(api, Target)));
-        var attempts = servers.Sshd.AuthenticationAttempts();
+        var attempts = servers.Server.AuthenticationAttempts();
         Assert.True(attempts > 0, "sshd logged no authentication attempt");
 
         // Many intervals pass: the schedule leaves the rejected entity alone, the server sees no new attempt.
@@ -131,14 +122,14 @@ public sealed class SftpConnectionCheckTests : IClassFixture<SftpConnectionCheck
             await schedule.RunDueAsync();
         }
         await Task.Delay(500); // sshd writes its log line after answering
-        Assert.Equal(attempts, servers.Sshd.AuthenticationAttempts());
+        Assert.Equal(attempts, servers.Server.AuthenticationAttempts());
 
         // The password changes (a vault's PATCH): the entity is back, and the next pass checks it.
         await PatchAsync(api, Target, new JsonObject { ["password"] = SshdServer.Password });
         servers.Clock.Advance(TimeSpan.FromSeconds(2));
         await schedule.RunDueAsync();
         await Task.Delay(500);
-        Assert.True(servers.Sshd.AuthenticationAttempts() > attempts, "the changed password was not checked");
+        Assert.True(servers.Server.AuthenticationAttempts() > attempts, "the changed password was not checked");
         var entity = await ApiSessionJson(api, Target);
         Assert.Equal("ok", (string)entity["lastCheck"]!["result"]!);
     }

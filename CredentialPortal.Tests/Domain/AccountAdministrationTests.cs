@@ -9,7 +9,7 @@ namespace CredentialPortal.Tests.Domain;
 
 public class AccountAdministrationTests
 {
-    private static readonly Actor Admin = new(1, "admin", Door.UI, "127.0.0.1") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
+    private static readonly Actor Admin = DomainHost.Admin;
 
     [Fact]
     public async Task Unlock_enable_and_roles_are_checked_audited_and_revoke_old_stamps()

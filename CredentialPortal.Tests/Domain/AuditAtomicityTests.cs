@@ -28,7 +28,7 @@ public class AuditAtomicityTests : IClassFixture<DomainFixture>
             DomainHost.Patch("""{ "secretAccessKey": "warm-up secret" }""")).GetAwaiter().GetResult().Succeeded);
     }
 
-    private static readonly Actor Admin = new(1, "admin", Door.UI, "127.0.0.1") { Roles = [PortalRoles.Administrator] };
+    private static readonly Actor Admin = DomainHost.Admin;
     private const string Secret = @"\Verba\Email Settings\TLSKeyPass";
 
     public static TheoryData<string> Changes =>

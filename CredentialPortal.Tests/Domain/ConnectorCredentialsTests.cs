@@ -5,17 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Tests.Domain;
 
-public class ConnectorCredentialsTests : IClassFixture<ConnectorCredentialsTests.Host>
+public class ConnectorCredentialsTests(DomainFixture fixture) : IClassFixture<DomainFixture>
 {
-    public sealed class Host : IDisposable
-    {
-        public DomainHost Domain { get; } = new();
-        public void Dispose() => Domain.Dispose();
-    }
-
-    private readonly DomainHost host;
-
-    public ConnectorCredentialsTests(Host fixture) => host = fixture.Domain;
+    private readonly DomainHost host = fixture.Domain;
 
     [Fact]
     public async Task The_seed_documents_storage_target_patch_changes_the_key_and_the_secret()

@@ -33,6 +33,9 @@ public sealed class DomainHost : IDisposable
 
     public static Actor Vault { get; } = new(4242, "vault", Door.API, "10.1.2.3", "corr-1") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Integrator] };
 
+    /// <summary>The seeded administrator (user 1) at the portal.</summary>
+    public static Actor Admin { get; } = new(1, "admin", Door.UI, "127.0.0.1") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
+
     public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
     public static Dictionary<string, JsonNode?> Patch(string json) =>

@@ -12,7 +12,7 @@ namespace CredentialPortal.Tests.Domain;
 public sealed class LockoutEventTests
 {
     private static readonly Actor Guesser = new(4343, "guesser", Door.API, "10.9.9.9") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Integrator] };
-    private static readonly Actor Admin = new(1, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
+    private static readonly Actor Admin = DomainHost.Admin;
 
     private static async Task<List<AuditRecord>> RecordsAsync(DomainHost host, string action)
     {

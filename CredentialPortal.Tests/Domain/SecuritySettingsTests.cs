@@ -13,7 +13,7 @@ public class SecuritySettingsTests
     {
         using var host = new DomainHost();
         var store = host.Services.GetRequiredService<SecuritySettingsStore>();
-        var admin = new Actor(1, "admin", Door.UI, "127.0.0.1") { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
+        var admin = DomainHost.Admin;
         var settings = await store.GetAsync();
         Assert.Equal(12, settings.PasswordMinLength);
         Assert.Equal(5, settings.PasswordHistory);

@@ -67,7 +67,7 @@ public class VerificationLockoutTests
         for (var i = 0; i < 5; i++) await Guess("wrong");
         var active = Assert.Single(await host.Lockout.ListActiveAsync());
         Assert.Equal("guesser", active.ActorName);
-        var admin = new Actor(1, "admin", Door.UI) { Roles = [CredentialPortal.Domain.Access.PortalRoles.Administrator] };
+        var admin = DomainHost.Admin;
         Assert.True((await host.Lockout.LiftAsync(admin, active.Id)).Value);
         Assert.False((await host.Lockout.LiftAsync(admin, active.Id)).Value);
         Assert.Equal(VerificationResult.Failed, await Guess("wrong"));

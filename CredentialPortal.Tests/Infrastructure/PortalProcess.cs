@@ -15,38 +15,17 @@ public sealed partial class PortalProcess : IAsyncDisposable
     public static string DllPath { get; } = Path.GetFullPath(Path.Combine(
         AppContext.BaseDirectory.Replace("CredentialPortal.Tests", "CredentialPortal", StringComparison.Ordinal), "CredentialPortal.dll"));
 
-    public sealed record Run(int ExitCode, string Output, string Error);
-
     /// <summary>
     /// Runs the binary to completion with only the environment given (no ASPNETCORE_ENVIRONMENT unless given, so it
     /// runs as Production, as an operator would with <c>dotnet CredentialPortal.dll</c>).
     /// </summary>
-    public static async Task<Run> RunAsync(IDictionary<string, string?> environment, params string[] args)
+    public static Task<ProcessRun> RunAsync(IDictionary<string, string?> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(DllPath)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        start.ArgumentList.Add(DllPath);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var start = ChildProcess.Dotnet(DllPath, args);
+        start.WorkingDirectory = Path.GetDirectoryName(DllPath)!;
         RemoveInheritedSettings(start);
-        start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment) start.Environment[key] = value;
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"CredentialPortal {string.Join(' ', args)} did not exit within 60 s. Output so far: {await output} {await error}");
-        }
-        return new Run(process.ExitCode, await output, await error);
+        return ChildProcess.RunAsync(start);
     }
 
     /// <summary>Only a test's own settings reach the child, whatever the test run's environment holds.</summary>
@@ -80,19 +59,12 @@ public sealed partial class PortalProcess : IAsyncDisposable
     public static async Task<PortalProcess> StartAsync(TestDataDirectory data, IDictionary<string, string>? settings = null)
     {
         if (data.IsPostgres) throw new ArgumentException("PortalProcess runs the portal over a SQLite data directory.", nameof(data));
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(DllPath)!, // the content root: appsettings.json and static assets
-        };
-        start.ArgumentList.Add(DllPath);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        var start = ChildProcess.Dotnet(DllPath, ["--urls", "http://127.0.0.1:0"]);
+        start.WorkingDirectory = Path.GetDirectoryName(DllPath)!; // the content root: appsettings.json and static assets
         RemoveInheritedSettings(start);
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["DOTNET_NOLOGO"] = "1",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Portal__DataDirectory"] = data.Path,
             ["Portal__AdminPassword"] = PortalAppFactory.AdminPassword,

@@ -19,7 +19,6 @@ namespace CredentialPortal.Tests.Infrastructure;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly string key;
 
     public sealed record Delivery(byte[] Body, string? Signature, bool SignatureValid, int Answered);
 
@@ -28,11 +27,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public volatile bool Failing;
 #pragma warning restore CA1051
     public string CaFile { get; }
+    /// <summary>The signing key the receiver checks, a fresh secret per receiver (tests search for it where it must not be).</summary>
+    public string Key { get; }
     public string Endpoint { get; private set; } = "";
 
     private WebhookReceiver(string key, string caFile, X509Certificate2 certificate)
     {
-        this.key = key;
+        Key = key;
         CaFile = caFile;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -44,7 +45,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             await http.Request.Body.CopyToAsync(body);
             var bytes = body.ToArray();
             var signature = http.Request.Headers["X-Signature"].ToString();
-            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(this.key), bytes));
+            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), bytes));
             var valid = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(expected));
             var status = Failing ? 500 : valid ? 204 : 401;
             Deliveries.Enqueue(new Delivery(bytes, signature, valid, status));
@@ -52,8 +53,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         });
     }
 
-    public static async Task<WebhookReceiver> StartAsync(string key)
+    public static async Task<WebhookReceiver> StartAsync()
     {
+        var key = "webhook-key-" + Guid.NewGuid().ToString("N");
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=webhook test", ec, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();

@@ -55,7 +55,7 @@ public class BackupRestoreTests
         var failures = new ConcurrentQueue<string>();
         Dictionary<string, int> rotationsBefore;
         Dictionary<string, int> acknowledgedBeforeBackup;
-        PortalProcess.Run backup;
+        ProcessRun backup;
         using (var portal = new PortalAppFactory(data, withKey))
         {
             var admin = await ApiSession.SignInAsync(portal, "admin", PortalAppFactory.AdminPassword);

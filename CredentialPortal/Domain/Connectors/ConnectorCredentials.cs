@@ -102,18 +102,10 @@ public sealed class ConnectorCredentials(
     /// and invalid values are all reported, each under its property name. <paramref name="expectedVersion"/> is the
     /// caller's If-Match; a stale one changes nothing.
     /// </summary>
-    public async Task<DomainResult<EntitySnapshot>> PatchAsync(
+    public Task<DomainResult<EntitySnapshot>> PatchAsync(
         Actor actor, EntityResource resource, string id, IReadOnlyDictionary<string, JsonNode?> patch, int? expectedVersion = null,
-        CancellationToken cancellationToken = default)
-    {
-        // Without If-Match the caller asked for "last write wins": a concurrent writer's commit is not their conflict,
-        // so the change is applied again on the fresh row (a few times at most). With If-Match it is a real 412.
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await PatchOnceAsync(actor, resource, id, patch, expectedVersion, cancellationToken);
-            if (result.Status != DomainStatus.Conflict || expectedVersion is not null || attempt == 3) return result;
-        }
-    }
+        CancellationToken cancellationToken = default) =>
+        LastWriteWins.RetryAsync(ifMatch: expectedVersion is not null, () => PatchOnceAsync(actor, resource, id, patch, expectedVersion, cancellationToken));
 
     private async Task<DomainResult<EntitySnapshot>> PatchOnceAsync(
         Actor actor, EntityResource resource, string id, IReadOnlyDictionary<string, JsonNode?> patch, int? expectedVersion,

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Access;
@@ -65,11 +66,27 @@ public sealed partial class MachineUserAccounts(
     public async Task<bool> MayAsync(Actor actor, Permission permission, int orgId, CancellationToken cancellationToken = default)
     {
         if (actor.Allows(permission)) return true;
-        var scope = Permissions.Table[permission].OrgScope;
-        if (scope == OrgScope.None || actor.UserId is not { } id) return false;
+        if (GrantingMembership(actor, permission) is not { } granting) return false;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var membership = await db.OrgMemberships.AsNoTracking().FirstOrDefaultAsync(m => m.OrgId == orgId && m.UserId == id, cancellationToken);
-        return membership is not null && (scope == OrgScope.Member || membership.Role == OrgRole.Admin);
+        return await db.OrgMemberships.AsNoTracking().Where(granting).AnyAsync(m => m.OrgId == orgId, cancellationToken);
+    }
+
+    /// <summary>The same question for every organisation <paramref name="userId"/> belongs to at once (one query): may the actor act on that member?</summary>
+    private async Task<bool> MayForMemberAsync(Actor actor, Permission permission, int userId, CancellationToken cancellationToken)
+    {
+        if (actor.Allows(permission)) return true;
+        if (GrantingMembership(actor, permission) is not { } granting) return false;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var orgsOfMember = db.OrgMemberships.Where(m => m.UserId == userId).Select(m => m.OrgId);
+        return await db.OrgMemberships.AsNoTracking().Where(granting).AnyAsync(m => orgsOfMember.Contains(m.OrgId), cancellationToken);
+    }
+
+    /// <summary>The table's organisation rule as a filter on the actor's memberships; null when the permission has none.</summary>
+    private static Expression<Func<OrgMembership, bool>>? GrantingMembership(Actor actor, Permission permission)
+    {
+        var scope = Permissions.Table[permission].OrgScope;
+        if (scope == OrgScope.None || actor.UserId is not { } id) return null;
+        return m => m.UserId == id && (scope == OrgScope.Member || m.Role == OrgRole.Admin);
     }
 
     public async Task<DomainResult<IReadOnlyList<OrgUserRow>>> ListOrgUsersAsync(Actor actor, int orgId, CancellationToken cancellationToken = default)
@@ -185,21 +202,10 @@ public sealed partial class MachineUserAccounts(
     {
         var target = await FindAsync(idOrName, cancellationToken);
         if (target is null) return DomainResult<UserSnapshot>.NotFound($"Machine user '{idOrName}'");
-        var allowed = actor.UserId == target.Id || actor.Allows(Permission.ManageMachineUsers);
-        foreach (var orgId in allowed ? [] : await OrgsOfAsync(target.Id, cancellationToken))
-        {
-            if (await MayAsync(actor, Permission.ManageMachineUsers, orgId, cancellationToken)) { allowed = true; break; }
-        }
+        var allowed = actor.UserId == target.Id || await MayForMemberAsync(actor, Permission.ManageMachineUsers, target.Id, cancellationToken);
         if (!allowed) return DomainResult<UserSnapshot>.Forbidden(Permissions.RefusalMessage(Permission.ManageMachineUsers));
         var result = await people.ReplacePasswordAsync(actor, target.Id, password, cancellationToken);
         return result.Status == DomainStatus.NotFound ? DomainResult<UserSnapshot>.NotFound($"Machine user '{idOrName}'") : result;
-    }
-
-    /// <summary>The organisations a user belongs to.</summary>
-    public async Task<IReadOnlyList<int>> OrgsOfAsync(int userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.OrgMemberships.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.OrgId).ToListAsync(cancellationToken);
     }
 
     public async Task<DomainResult<Organisation>> CreateOrgAsync(Actor actor, string name, CancellationToken cancellationToken = default)

@@ -318,16 +318,9 @@ public sealed class PeopleCredentials(
         return await PatchRetryingAsync(actor, id, patch, expectedVersion, cancellationToken);
     }
 
-    /// <summary>As for connectors: without If-Match a concurrent writer's commit is retried over (three tries), not reported.</summary>
-    private async Task<DomainResult<UserSnapshot>> PatchRetryingAsync(
-        Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await PatchOnceAsync(actor, id, patch, expectedVersion, cancellationToken);
-            if (result.Status != DomainStatus.Conflict || expectedVersion is not null || attempt == 3) return result;
-        }
-    }
+    private Task<DomainResult<UserSnapshot>> PatchRetryingAsync(
+        Actor actor, int id, IReadOnlyDictionary<string, JsonNode?> patch, string? expectedVersion, CancellationToken cancellationToken) =>
+        LastWriteWins.RetryAsync(ifMatch: expectedVersion is not null, () => PatchOnceAsync(actor, id, patch, expectedVersion, cancellationToken));
 
     /// <summary>Which of the sent properties the actor may not change, as one refusal (Helpdesk: the password only).</summary>
     private static DomainResult<UserSnapshot>? Refusal(Actor actor, IEnumerable<string> properties)

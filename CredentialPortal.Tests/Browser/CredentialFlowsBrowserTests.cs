@@ -101,8 +101,13 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         var shown = dialog.GetByTestId("one-time-secret-value");
         await Assertions.Expect(shown).ToBeVisibleAsync();
         await Assertions.Expect(dialog).ToContainTextAsync("cannot be shown again");
+        // Masked until asked; Close waits for "I have stored it".
+        await Assertions.Expect(dialog.GetByTestId("secret-close")).ToBeDisabledAsync();
+        await dialog.GetByTestId("reveal-secret").ClickAsync();
+        await Assertions.Expect(shown).Not.ToContainTextAsync("•");
         var generated = await shown.InnerTextAsync();
         Assert.Equal(32, generated.Length);
+        await dialog.GetByTestId("secret-stored").CheckAsync();
         await dialog.GetByTestId("secret-close").ClickAsync();
         await Assertions.Expect(page.GetByTestId("user-password-changed")).ToContainTextAsync("just now");
         Assert.DoesNotContain(generated, await page.ContentAsync());

@@ -69,6 +69,57 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("entity-history")).ToContainTextAsync("secret-rotated");
     }
 
+    /// <summary>An administrator edits a person: a bad email is refused by the field (the domain's validator), roles change in their dialog, disabling asks first.</summary>
+    [Fact]
+    public async Task Admin_edits_a_person_changes_roles_and_disables_after_confirming()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        await page.GotoAsync("/users/11");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ben Okafor" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Breadcrumb" }).GetByRole(AriaRole.Link, new() { Name = "Users" })).ToBeVisibleAsync();
+
+        await page.GetByTestId("user-edit").ClickAsync();
+        var email = page.GetByLabel("Email");
+        await email.FillAsync("not an email");
+        await page.GetByTestId("user-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-form")).ToContainTextAsync("'Email' is not a valid email address.");
+        await Assertions.Expect(email).ToHaveValueAsync("not an email"); // the input is kept
+        var people = browser.Portal.Services.GetRequiredService<CredentialPortal.Domain.Users.PeopleCredentials>();
+        Assert.NotEqual("not an email", (await people.GetAsync(11))!.Email); // and nothing changed
+        await email.FillAsync("ben.okafor@portal.example.com");
+        await page.GetByTestId("user-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("value-email")).ToHaveTextAsync("ben.okafor@portal.example.com");
+
+        await page.GetByTestId("edit-roles").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Auditor").CheckAsync();
+        await dialog.GetByTestId("roles-save").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("user-roles")).ToContainTextAsync("Auditor");
+
+        // Disabling asks first; cancelling changes nothing.
+        await page.GetByTestId("toggle-enabled").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-cancel").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-status")).ToHaveTextAsync("Enabled");
+        await page.GetByTestId("toggle-enabled").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-ok")).ToHaveTextAsync("Disable");
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-ok").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-status")).ToHaveTextAsync("Disabled");
+        Assert.False((await people.GetAsync(11))!.Enabled);
+
+        // Put Ben back as he was, for the other tests.
+        await page.GetByTestId("toggle-enabled").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-ok").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-status")).ToHaveTextAsync("Enabled");
+        await page.GetByTestId("edit-roles").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByLabel("Auditor").UncheckAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("roles-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-roles")).Not.ToContainTextAsync("Auditor");
+        await page.Context.CloseAsync();
+    }
+
     private async Task<string> Helpdesk_resets_user_16_with_a_generated_password_and_sees_it_once()
     {
         var page = await browser.NewPageAsync();
@@ -101,8 +152,13 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         var shown = dialog.GetByTestId("one-time-secret-value");
         await Assertions.Expect(shown).ToBeVisibleAsync();
         await Assertions.Expect(dialog).ToContainTextAsync("cannot be shown again");
+        // Masked until asked; Close waits for "I have stored it".
+        await Assertions.Expect(dialog.GetByTestId("secret-close")).ToBeDisabledAsync();
+        await dialog.GetByTestId("reveal-secret").ClickAsync();
+        await Assertions.Expect(shown).Not.ToContainTextAsync("•");
         var generated = await shown.InnerTextAsync();
         Assert.Equal(32, generated.Length);
+        await dialog.GetByTestId("secret-stored").CheckAsync();
         await dialog.GetByTestId("secret-close").ClickAsync();
         await Assertions.Expect(page.GetByTestId("user-password-changed")).ToContainTextAsync("just now");
         Assert.DoesNotContain(generated, await page.ContentAsync());

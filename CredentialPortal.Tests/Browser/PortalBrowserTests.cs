@@ -43,6 +43,52 @@ public class PortalBrowserTests(BrowserFixture browser)
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
     }
 
+    /// <summary>
+    /// A helpdesk person on a phone sees whose row is whose: every login name on screen, inside the viewport, with
+    /// nothing else drawn over it, and no sideways scrolling (the Radzen grid drew three columns at the same x).
+    /// </summary>
+    [Fact]
+    public async Task At_390_px_the_users_list_shows_each_login_name_with_nothing_over_it()
+    {
+        var page = await browser.NewPageAsync(width: 390, height: 844);
+        await browser.SignInToDashboardAsync(page, "helpdesk", PortalAppFactory.DemoPassword);
+        await page.GotoAsync("/users");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        var links = page.GetByTestId("user-link");
+        await Assertions.Expect(links.First).ToBeVisibleAsync();
+        Assert.True(await links.CountAsync() >= 5, "the first page of users is on screen");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.OutputDirectory, "users-390.png"), FullPage = true });
+
+        // For each login name: its box lies inside the viewport, the topmost element at its centre is the link itself,
+        // and the text of every other cell of its row lies outside that box.
+        var problems = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('[data-testid=user-link]')].flatMap(link => {
+              const box = link.getBoundingClientRect();
+              const found = [];
+              if (box.width < 1 || box.height < 1) return [link.textContent + ': not drawn'];
+              if (box.left < 0 || box.right > window.innerWidth + 0.5) found.push(link.textContent + ': outside the viewport');
+              link.scrollIntoView({ block: 'center' });
+              const at = link.getBoundingClientRect();
+              const top = document.elementFromPoint(at.left + at.width / 2, at.top + at.height / 2);
+              if (!top || !(top === link || link.contains(top))) found.push(link.textContent + ': covered by ' + (top ? top.outerHTML.slice(0, 80) : 'nothing'));
+              const row = link.closest('tr');
+              for (const cell of row ? row.querySelectorAll('td') : []) {
+                if (cell.contains(link) || !cell.textContent.trim()) continue;
+                const range = document.createRange();
+                range.selectNodeContents(cell);
+                for (const r of range.getClientRects()) {
+                  if (r.width < 1 || r.height < 1) continue;
+                  const overlaps = r.left < at.right - 0.5 && r.right > at.left + 0.5 && r.top < at.bottom - 0.5 && r.bottom > at.top + 0.5;
+                  if (overlaps) { found.push(link.textContent + ': overlapped by "' + cell.textContent.trim().slice(0, 40) + '"'); break; }
+                }
+              }
+              return found;
+            })
+            """);
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the users list scrolls sideways at 390 px");
+    }
+
     [Fact]
     public async Task Wrong_password_shows_a_clear_error()
     {

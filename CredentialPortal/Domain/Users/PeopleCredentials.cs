@@ -591,4 +591,14 @@ public sealed class PersonFieldsValidator : AbstractValidator<PersonFields>
             .MaximumLength(256).Must(Catalog.FieldRules.NotContainControlCharacters).WithMessage("'Display name' must not contain control characters.");
         RuleFor(x => x.Email).EmailAddress().MaximumLength(256).When(x => x.Email is not null).WithMessage("'Email' must be an email address.");
     }
+
+    /// <summary>
+    /// The messages for one property of a <see cref="PersonFields"/> being edited, as MudBlazor's form asks for them
+    /// (its <c>Validation</c> with <c>For</c> on each field): the portal's form and the API use these same rules.
+    /// </summary>
+    public Func<object, string, Task<IEnumerable<string>>> ValidateValue => async (model, propertyName) =>
+    {
+        var result = await ValidateAsync(ValidationContext<PersonFields>.CreateWithOptions((PersonFields)model, o => o.IncludeProperties(propertyName)));
+        return result.Errors.Select(e => e.ErrorMessage);
+    };
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
@@ -71,6 +72,23 @@ public sealed class EntityTypeDescriptor
     public IReadOnlyList<SecretDescriptor> Secrets { get; }
 
     public PropertyDescriptor? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// The messages for one field as an edit form holds it (<paramref name="values"/>: every field by wire name, as JSON),
+    /// by the rules a PATCH applies: the property's own type check, then the type's validator (which may look at the
+    /// other fields). Empty when the value is valid.
+    /// </summary>
+    public IReadOnlyList<string> ValidateValue(IServiceProvider services, IReadOnlyDictionary<string, JsonNode?> values, PropertyDescriptor property)
+    {
+        if (!property.TryRead(values.GetValueOrDefault(property.Name), out _, out var error)) return [error!];
+        var entity = (CredentialEntity)Activator.CreateInstance(ClrType)!;
+        foreach (var other in Properties)
+        {
+            if (values.TryGetValue(other.Name, out var node) && other.TryRead(node, out var value, out _)) other.SetValue(entity, value);
+        }
+        var validator = (IEntityValidator)services.GetRequiredService(typeof(FluentValidation.IValidator<>).MakeGenericType(ClrType));
+        return validator.ValidateValue(entity, property.Property.Name);
+    }
     public SecretDescriptor? FindSecret(string name) => Secrets.FirstOrDefault(s => s.Name == name);
 
     private static int Depth(Type type)

@@ -24,7 +24,7 @@ public class ContentSecurityPolicyTests(BrowserFixture browser)
             await page.GotoAsync(path);
             await BrowserFixture.WaitForInteractivityAsync(page);
         }
-        // A dialog (Radzen's JS) opens and closes under the policy too.
+        // A dialog (MudBlazor's JS) opens and closes under the policy too.
         await page.GotoAsync("/storage-targets/11");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await page.GetByTestId("rotate-secretAccessKey").ClickAsync();

@@ -36,7 +36,8 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("input-bucket")).ToHaveCountAsync(0);
         await page.GetByTestId("input-accessKeyId").FillAsync("bad key with spaces");
         await page.GetByTestId("entity-save").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("error-accessKeyId")).ToContainTextAsync("spaces");
+        // The type's validator answers by the field (the input is described by the message) and nothing is sent.
+        await Assertions.Expect(page.GetByTestId("input-accessKeyId")).ToHaveAccessibleDescriptionAsync(new Regex("must not contain spaces"));
         await Assertions.Expect(page.GetByTestId("input-accessKeyId")).ToHaveValueAsync("bad key with spaces"); // input kept
         await page.ScreenshotAsync(new() { Path = Shot("storage-target-edit-1280.png"), FullPage = true });
         await page.GetByTestId("input-accessKeyId").FillAsync("AKIAPORTALROTATION01");

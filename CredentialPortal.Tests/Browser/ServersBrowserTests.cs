@@ -24,6 +24,7 @@ public class ServersBrowserTests(BrowserFixture browser)
         await dialog.GetByTestId("secret-save").ClickAsync();
         await Assertions.Expect(dialog.GetByTestId("one-time-secret")).ToBeVisibleAsync();
         var generated = await dialog.GetByTestId("one-time-secret-value").InnerTextAsync();
+        await dialog.GetByTestId("secret-stored").CheckAsync();
         await dialog.GetByTestId("secret-close").ClickAsync();
 
         await page.GotoAsync("/servers/rec02");

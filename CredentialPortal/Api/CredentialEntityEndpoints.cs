@@ -59,7 +59,7 @@ public static class CredentialEntityEndpoints
             return ApiProblems.BadRequest($"'{type}' is not a type of {resource.Name}. Types: {string.Join(", ", resource.Types.Select(t => t.Name))}.");
         }
         var pageSize = limit ?? ConnectorCredentials.DefaultPageSize;
-        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, cursor, http.RequestAborted);
+        var page = await connectors.ListAsync(resource, type, search, offset ?? 0, pageSize, cursor, cancellationToken: http.RequestAborted);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         ApiPaging.LinkNext(http, page.Next, pageSize);
         var items = new List<JsonNode>(page.Items.Count);

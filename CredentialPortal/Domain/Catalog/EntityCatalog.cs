@@ -1,6 +1,8 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Connectors;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,6 +72,23 @@ public sealed class EntityTypeDescriptor
     public IReadOnlyList<SecretDescriptor> Secrets { get; }
 
     public PropertyDescriptor? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// The messages for one field as an edit form holds it (<paramref name="values"/>: every field by wire name, as JSON),
+    /// by the rules a PATCH applies: the property's own type check, then the type's validator (which may look at the
+    /// other fields). Empty when the value is valid.
+    /// </summary>
+    public IReadOnlyList<string> ValidateValue(IServiceProvider services, IReadOnlyDictionary<string, JsonNode?> values, PropertyDescriptor property)
+    {
+        if (!property.TryRead(values.GetValueOrDefault(property.Name), out _, out var error)) return [error!];
+        var entity = (CredentialEntity)Activator.CreateInstance(ClrType)!;
+        foreach (var other in Properties)
+        {
+            if (values.TryGetValue(other.Name, out var node) && other.TryRead(node, out var value, out _)) other.SetValue(entity, value);
+        }
+        var validator = (IEntityValidator)services.GetRequiredService(typeof(FluentValidation.IValidator<>).MakeGenericType(ClrType));
+        return validator.ValidateValue(entity, property.Property.Name);
+    }
     public SecretDescriptor? FindSecret(string name) => Secrets.FirstOrDefault(s => s.Name == name);
 
     private static int Depth(Type type)
@@ -101,9 +120,11 @@ public abstract class EntityResource(string name, string title, string pluralTit
 
     /// <summary>
     /// The resource's rows, filtered by type and a case-insensitive search, ordered by id; with <paramref name="afterId"/>
-    /// (a parsed id) only the rows after it, a seek on the primary key for keyset paging.
+    /// (a parsed id) only the rows after it, a seek on the primary key for keyset paging; with <paramref name="lastCheck"/>
+    /// only the rows whose last connection check matches it (a subquery on the connection check states, in the same query).
     /// </summary>
-    public abstract IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null);
+    public abstract IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null,
+        ConnectionCheckFilter? lastCheck = null);
 }
 
 public sealed class EntityResource<TEntity, TKey> : EntityResource
@@ -164,7 +185,8 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
 
     private sealed record IdHolder(TKey Value);
 
-    public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null)
+    public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null,
+        ConnectionCheckFilter? lastCheck = null)
     {
         IQueryable<TEntity> query = set(db);
         if (afterId is TKey after)
@@ -184,6 +206,35 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
         {
             query = query.WhereAnyContains(db, search, e => EF.Property<string>(e, searchProperty));
         }
+        if (lastCheck is not null)
+        {
+            query = query.Where(LastCheckMatches(db, lastCheck));
+        }
         return query.OrderBy(key);
+    }
+
+    /// <summary>
+    /// e => [not] (keys of this resource's checks with a matching result).Contains(e's key as the checks store it).
+    /// "Never checked" is not among the keys with any result.
+    /// </summary>
+    private Expression<Func<TEntity, bool>> LastCheckMatches(PortalDbContext db, ConnectionCheckFilter filter)
+    {
+        var resourceName = Name;
+        var results = filter.Results.Select(r => r.Wire()).ToList();
+        var checkedKeys = filter.NeverChecked
+            ? db.ConnectionCheckStates.Where(s => s.Resource == resourceName && s.Result != "").Select(s => s.EntityKey)
+            : db.ConnectionCheckStates.Where(s => s.Resource == resourceName && results.Contains(s.Result)).Select(s => s.EntityKey);
+        var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(string)], checkedKeys.Expression, KeyText(key.Body));
+        return Expression.Lambda<Func<TEntity, bool>>(filter.NeverChecked ? Expression.Not(contains) : contains, key.Parameters[0]);
+    }
+
+    /// <summary>
+    /// The key as <see cref="CredentialEntity.Key"/> writes it (how connection checks store it), in SQL: a number's
+    /// digits; a Guid upper-case, whatever text the engine gives a uuid.
+    /// </summary>
+    private static MethodCallExpression KeyText(Expression keyValue)
+    {
+        var text = Expression.Call(keyValue, typeof(TKey).GetMethod(nameof(ToString), Type.EmptyTypes)!);
+        return typeof(TKey) == typeof(Guid) ? Expression.Call(text, typeof(string).GetMethod(nameof(string.ToUpper), Type.EmptyTypes)!) : text;
     }
 }

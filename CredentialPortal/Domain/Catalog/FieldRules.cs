@@ -3,10 +3,22 @@ using FluentValidation;
 
 namespace CredentialPortal.Domain.Catalog;
 
+/// <summary>An entity type's validator asked about one field, as an edit form asks while someone types.</summary>
+public interface IEntityValidator
+{
+    /// <summary>The messages of <paramref name="propertyName"/>'s rules (the CLR name) for <paramref name="entity"/>; empty when valid.</summary>
+    IReadOnlyList<string> ValidateValue(CredentialEntity entity, string propertyName);
+}
+
 /// <summary>The base of every entity type's validator: one message per field, the first rule it breaks.</summary>
-public abstract class EntityValidator<T> : AbstractValidator<T>
+public abstract class EntityValidator<T> : AbstractValidator<T>, IEntityValidator
 {
     protected EntityValidator() => RuleLevelCascadeMode = CascadeMode.Stop;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ValidateValue(CredentialEntity entity, string propertyName) =>
+        Validate(ValidationContext<T>.CreateWithOptions((T)(object)entity, options => options.IncludeProperties(propertyName)))
+            .Errors.Select(e => e.ErrorMessage).ToList();
 }
 
 /// <summary>Field rules that several entity types share, so each is written once.</summary>

@@ -219,12 +219,11 @@ public sealed class ConnectionChecker(
     public async Task<IReadOnlyList<FailingConnection>> FailingAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.ConnectionCheckStates.AsNoTracking()
-            .Where(s => s.Result == "rejected" || s.Result == "unreachable" || s.Result == "misconfigured")
-            .ToListAsync(cancellationToken);
+        var failing = ConnectionResults.Failing.Select(r => r.Wire()).ToList();
+        var rows = await db.ConnectionCheckStates.AsNoTracking().Where(s => failing.Contains(s.Result)).ToListAsync(cancellationToken);
         return rows.Select(s => new FailingConnection(s.Resource, s.EntityKey, Enum.Parse<ConnectionResult>(s.Result, ignoreCase: true), s.Detail, s.CheckedAt,
                 s.RejectedAtVersion is not null))
-            .OrderBy(f => f.Result switch { ConnectionResult.Rejected => 0, ConnectionResult.Unreachable => 1, _ => 2 })
+            .OrderBy(f => failing.IndexOf(f.Result.Wire()))
             .ThenByDescending(f => f.CheckedAt)
             .ToList();
     }

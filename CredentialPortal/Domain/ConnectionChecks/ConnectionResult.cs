@@ -22,6 +22,12 @@ public static class ConnectionResults
     public static bool TryParse(string? text, out ConnectionResult result) =>
         Enum.TryParse(text, ignoreCase: true, out result) && Enum.IsDefined(result) && text!.All(char.IsAsciiLetterLower);
 
+    /// <summary>
+    /// Failing in the list sense: the connection does not work as configured. The dashboard's failing connections and
+    /// the lists' "all failing" filter are these results (unsupported is not failing: nothing was tried).
+    /// </summary>
+    public static IReadOnlyList<ConnectionResult> Failing { get; } = [ConnectionResult.Rejected, ConnectionResult.Unreachable, ConnectionResult.Misconfigured];
+
     /// <summary>Failing in the alerting sense: a state change into or out of these is an alert.</summary>
     public static bool IsFailure(this ConnectionResult result) => result is ConnectionResult.Rejected or ConnectionResult.Unreachable;
 }

@@ -3,6 +3,7 @@ using CredentialPortal.Data;
 using CredentialPortal.Domain.Access;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.Catalog;
+using CredentialPortal.Domain.ConnectionChecks;
 using CredentialPortal.Domain.Secrets;
 using CredentialPortal.Domain.Verification;
 using FluentValidation;
@@ -56,18 +57,19 @@ public sealed class ConnectorCredentials(
     /// <summary>
     /// One page of a resource by offset, or, with <paramref name="after"/>, the page after that cursor's row (a seek on
     /// the key, so as cheap at any depth as the first page). An <paramref name="after"/> that is not this resource's
-    /// cursor is invalid; the endpoint turns that into a 400 before calling, see <see cref="IsCursorOf"/>.
+    /// cursor is invalid; the endpoint turns that into a 400 before calling, see <see cref="IsCursorOf"/>. With
+    /// <paramref name="lastCheck"/> only the entities whose last connection check matches it.
     /// </summary>
     public async Task<EntityPage> ListAsync(EntityResource resource, string? typeName, string? search, int offset, int limit, ListCursor? after = null,
-        CancellationToken cancellationToken = default)
+        ConnectionCheckFilter? lastCheck = null, CancellationToken cancellationToken = default)
     {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, MaxPageSize);
         object? afterId = null;
         if (after is not null && !TryParseCursor(resource, after, out afterId)) throw new ArgumentException("Not a cursor of this list.", nameof(after));
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var total = await resource.Query(db, typeName, search).CountAsync(cancellationToken);
-        var query = resource.Query(db, typeName, search, afterId).AsNoTracking();
+        var total = await resource.Query(db, typeName, search, lastCheck: lastCheck).CountAsync(cancellationToken);
+        var query = resource.Query(db, typeName, search, afterId, lastCheck).AsNoTracking();
         // One row more than the page says whether a next page exists, in the same query.
         var items = await (afterId is null ? query.Skip(offset) : query).Take(limit + 1).ToListAsync(cancellationToken);
         var next = items.Count > limit ? new ListCursor(CursorSort(resource), null, items[limit - 1].Key) : null;

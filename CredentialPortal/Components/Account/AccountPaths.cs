@@ -7,4 +7,6 @@ public static class AccountPaths
     public const string Logout = "/account/logout";
     public const string AccessDenied = "/account/access-denied";
     public const string ChangePassword = "/account/manage/password";
+    public const string LoginWithCode = "/account/login/code";
+    public const string Security = "/account/security";
 }

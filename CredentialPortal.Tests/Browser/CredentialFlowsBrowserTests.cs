@@ -179,15 +179,20 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         await BrowserFixture.WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("chain-status")).ToContainTextAsync("Chain intact through record");
 
-        var rows = page.GetByTestId("audit-row");
-        await Assertions.Expect(rows.Filter(new() { HasText = "secret-rotated" }).Filter(new() { HasText = "storageTargets 11" }).Filter(new() { HasText = "admin" }).First).ToBeVisibleAsync();
-        await Assertions.Expect(rows.Filter(new() { HasText = "password-set" }).Filter(new() { HasText = "users 16" }).Filter(new() { HasText = "helpdesk" }).First).ToBeVisibleAsync();
+        // Each row names its entity, linked to its page (not "storageTargets 11").
+        var rows = page.GetByTestId("audit-table").GetByRole(AriaRole.Row);
+        await Assertions.Expect(rows.Filter(new() { HasText = "secret-rotated" }).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Amazon S3" }) })
+            .Filter(new() { HasText = "admin" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "password-set" }).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Gábor Tóth" }) })
+            .Filter(new() { HasText = "helpdesk" }).First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("audit-1280.png"), FullPage = true });
 
         // Filter to the helpdesk's changes through the portal, then export exactly those rows.
-        await page.GetByTestId("filter-actor").FillAsync("helpdesk");
-        await page.GetByTestId("filter-actor").PressAsync("Tab");
-        await page.GetByTestId("filter-door").SelectOptionAsync("UI");
+        await page.GetByLabel("Actor").FillAsync("helpdesk");
+        await page.GetByLabel("Actor").PressAsync("Tab");
+        await page.GetByLabel("Door").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "UI", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/audit\?actor=helpdesk&door=UI$"));
         await Assertions.Expect(rows.Filter(new() { HasText = "admin" })).ToHaveCountAsync(0);
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
         Assert.EndsWith(".csv", download.SuggestedFilename);

@@ -18,8 +18,11 @@ public class PortalBrowserTests(BrowserFixture browser)
         // People (local, AD), machine users, each connector resource and servers: every credential holder of the catalog.
         await Assertions.Expect(page.GetByTestId("count-card")).ToHaveCountAsync(4 + CredentialPortal.Domain.Catalog.EntityCatalog.Resources.Count);
         await BrowserFixture.WaitForInteractivityAsync(page);
-        // The chart draws once the browser has measured it.
-        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=age-chart] svg path').length > 12");
+        // The credential-age chart: a named figure, drawn, with its numbers as a table (one row per holder type).
+        var chart = page.GetByRole(AriaRole.Figure, new() { Name = "Credentials by age since last change, per holder type" });
+        await Assertions.Expect(chart.Locator("svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(chart.GetByRole(AriaRole.Rowheader, new() { Name = "People" })).ToHaveCountAsync(1);
+        await Assertions.Expect(chart.GetByRole(AriaRole.Rowheader, new() { Name = "Storage targets" })).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.OutputDirectory, "dashboard-1280.png"), FullPage = true });
 
         // A marker on window survives only if no full page load happens.

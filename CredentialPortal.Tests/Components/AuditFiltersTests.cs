@@ -1,28 +1,48 @@
 using Bunit;
 using CredentialPortal.Components.Audit;
 using CredentialPortal.Domain.Audit;
-using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace CredentialPortal.Tests.Components;
 
 public class AuditFiltersTests : PortalComponentTest
 {
+    /// <summary>Opens the select labelled <paramref name="label"/> and clicks the option <paramref name="option"/>, as a person does.</summary>
+    private static void Choose(IRenderedComponent<MudPopoverProvider> popovers, IRenderedComponent<AuditFilters> filters, string label, string option)
+    {
+        var select = filters.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
+        select.InvokeAsync(() => select.Instance.OpenMenu());
+        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[role=option]")));
+        popovers.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click();
+    }
+
+    private static List<string> Options(IRenderedComponent<MudPopoverProvider> popovers, IRenderedComponent<AuditFilters> filters, string label)
+    {
+        var select = filters.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
+        select.InvokeAsync(() => select.Instance.OpenMenu());
+        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[role=option]")));
+        return popovers.FindAll("[role=option]").Select(o => o.TextContent.Trim()).ToList();
+    }
 
     [Fact]
     public void Each_filter_narrows_the_query_and_the_end_date_is_inclusive()
     {
         AuditQuery? last = null;
+        var popovers = Render<MudPopoverProvider>();
         var filters = Render<AuditFilters>(p => p.Add(x => x.QueryChanged, q => last = q));
 
-        filters.Find("[data-testid=filter-actor]").Change("helpdesk");
+        filters.Find("input[data-testid=filter-actor]").Change("helpdesk");
         Assert.Equal(new AuditQuery(Actor: "helpdesk"), last);
-        filters.Find("[data-testid=filter-door]").Change("API");
-        filters.Find("[data-testid=filter-entity-type]").Change("storageTargets");
-        filters.Find("[data-testid=filter-from]").Change("2026-11-01");
-        filters.Find("[data-testid=filter-to]").Change("2026-11-22");
+        Choose(popovers, filters, "Door", "API");
+        Choose(popovers, filters, "Entity type", "Storage targets");
+        filters.Find("input[data-testid=filter-from]").Change("2026-11-01");
+        filters.Find("input[data-testid=filter-to]").Change("2026-11-22");
+        filters.Find("input[data-testid=filter-entity]").Change("  Offsite  ");
 
-        Assert.Equal(Door.API, last!.Door);
+        Assert.Equal("helpdesk", last!.Actor);
+        Assert.Equal(Door.API, last.Door);
         Assert.Equal("storageTargets", last.EntityType);
+        Assert.Equal("Offsite", last.EntityName);
         Assert.Equal(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), last.FromUtc);
         Assert.Equal(new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), last.ToUtc); // up to the end of the 22nd
 
@@ -34,12 +54,23 @@ public class AuditFiltersTests : PortalComponentTest
     public void The_action_family_filter_offers_every_family_from_the_domain_and_narrows_the_query()
     {
         AuditQuery? last = null;
+        var popovers = Render<MudPopoverProvider>();
         var filters = Render<AuditFilters>(p => p.Add(x => x.QueryChanged, q => last = q));
-        var options = filters.FindAll("[data-testid=filter-family] option").Select(o => o.GetAttribute("value")).ToList();
-        Assert.Equal(["", .. AuditActionFamilies.All.Select(f => f.Name)], options);
-        Assert.Contains("lockout", options);
-        filters.Find("[data-testid=filter-family]").Change("lockout");
+        Assert.Equal(["Any", .. AuditActionFamilies.All.Select(f => f.Label)], Options(popovers, filters, "Action family"));
+        popovers.FindAll("[role=option]").Single(o => o.TextContent.Trim() == "Lockout").Click();
         Assert.Equal(new AuditQuery(Family: "lockout"), last);
+    }
+
+    [Fact]
+    public void Every_input_has_a_label_of_its_own()
+    {
+        var filters = Render<AuditFilters>();
+        foreach (var input in filters.FindAll("input:not([type=hidden]):not([aria-hidden=true])"))
+        {
+            var id = input.GetAttribute("id");
+            Assert.False(string.IsNullOrEmpty(id), input.OuterHtml);
+            Assert.Single(filters.FindAll($"label[for='{id}']"));
+        }
     }
 
     [Fact]

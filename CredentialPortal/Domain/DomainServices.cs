@@ -48,6 +48,7 @@ public static class DomainServices
         services.AddSingleton<ServerConfiguration.AgentChannel>();
         services.AddSingleton<CredentialInventory>();
         services.AddSingleton<CredentialAge>();
+        services.AddSingleton<Catalog.EntityNames>();
         services.AddSingleton<CredentialHealth>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditEvidence>();

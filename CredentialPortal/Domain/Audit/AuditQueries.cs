@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Verification;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,14 @@ public sealed record AuditQuery(
     string? Action = null,
     DateTime? FromUtc = null,
     DateTime? ToUtc = null,
-    string? Family = null);
+    string? Family = null,
+    string? EntityName = null);
+
+/// <summary>One record of a page, with its entity's name and page (resolved for the whole page at once).</summary>
+public sealed record AuditRow(AuditRecord Record, EntityLabel? Entity);
+
+/// <summary>How many records matching the filters were written on one UTC day.</summary>
+public sealed record AuditDayCount(DateTime Day, int Count);
 
 /// <summary>Filters for verification attempts.</summary>
 public sealed record VerificationQuery(string? Actor = null, VerificationResult? Result = null, DateTime? FromUtc = null, DateTime? ToUtc = null);
@@ -32,6 +40,33 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
         var total = await filtered.CountAsync(cancellationToken);
         var items = await filtered.OrderByDescending(r => r.Sequence).Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
         return (items, total);
+    }
+
+    /// <summary>
+    /// A page of records, newest first, each with its entity's name: three queries whatever the page size (the count,
+    /// the page, and the page's entity names).
+    /// </summary>
+    public async Task<(IReadOnlyList<AuditRow> Items, int Total)> PageAsync(AuditQuery query, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var filtered = Filter(db, db.AuditRecords.AsNoTracking(), query);
+        var total = await filtered.CountAsync(cancellationToken);
+        var items = await filtered.OrderByDescending(r => r.Sequence).Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
+        var labels = await EntityNames.LabelsAsync(db, items.Where(r => r.EntityType is not null && r.EntityId is not null)
+            .Select(r => new EntityReference(r.EntityType!, r.EntityId!)), cancellationToken);
+        return (items.Select(r => new AuditRow(r, r.EntityType is not null && r.EntityId is not null ? labels[new(r.EntityType, r.EntityId)] : null)).ToList(), total);
+    }
+
+    /// <summary>How many records match the filters per UTC day, counted by the database in one query: the latest <paramref name="days"/> days that have any, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditDayCount>> CountPerDayAsync(AuditQuery query, int days = 31, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var counts = await Filter(db, db.AuditRecords.AsNoTracking(), query)
+            .GroupBy(r => r.OccurredAt.Date)
+            .Select(g => new { Day = g.Key, Count = g.Count() })
+            .OrderByDescending(d => d.Day).Take(Math.Clamp(days, 1, 366))
+            .ToListAsync(cancellationToken);
+        return counts.OrderBy(d => d.Day).Select(d => new AuditDayCount(DateTime.SpecifyKind(d.Day, DateTimeKind.Utc), d.Count)).ToList();
     }
 
     public async Task<(IReadOnlyList<VerificationAttempt> Items, int Total)> ListVerificationsAsync(VerificationQuery query, int offset, int limit, CancellationToken cancellationToken = default)
@@ -99,6 +134,17 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> contexts, Au
             var actions = family.Actions.ToList();
             var types = family.EntityTypes.ToList();
             records = records.Where(r => actions.Contains(r.Action) || (r.EntityType != null && types.Contains(r.EntityType)));
+        }
+        if (!string.IsNullOrWhiteSpace(query.EntityName))
+        {
+            // Records whose entity is named so now: a subquery over the named tables, in the same statement.
+            var named = EntityNames.Matching(db, query.EntityName.Trim());
+            var machineUsers = ResourceIndex.MachineUsers.Name;
+            var users = ResourceIndex.Users.Name;
+            var settings = ResourceIndex.Settings.Name;
+            var settingsNamed = EntityNames.SettingsLabel.Contains(query.EntityName.Trim(), StringComparison.OrdinalIgnoreCase);
+            records = records.Where(r => (settingsNamed && r.EntityType == settings)
+                || named.Any(n => n.Table == (r.EntityType == machineUsers ? users : r.EntityType) && n.Key == r.EntityId));
         }
         if (query.FromUtc is { } from) records = records.Where(r => r.OccurredAt >= from);
         if (query.ToUtc is { } to) records = records.Where(r => r.OccurredAt < to);

@@ -125,6 +125,12 @@ public abstract class EntityResource(string name, string title, string pluralTit
     /// </summary>
     public abstract IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null,
         ConnectionCheckFilter? lastCheck = null);
+
+    /// <summary>
+    /// The resource's entities as (table, key, name) rows for <see cref="EntityNames"/>, only those with <paramref name="keys"/>
+    /// when given (null for none of them parses as an id). The name is the resource's search property.
+    /// </summary>
+    internal abstract IQueryable<EntityNameRow>? Names(PortalDbContext db, IReadOnlyCollection<string>? keys);
 }
 
 public sealed class EntityResource<TEntity, TKey> : EntityResource
@@ -184,6 +190,31 @@ public sealed class EntityResource<TEntity, TKey> : EntityResource
     }
 
     private sealed record IdHolder(TKey Value);
+
+    private sealed record IdsHolder(List<TKey> Value);
+
+    internal override IQueryable<EntityNameRow>? Names(PortalDbContext db, IReadOnlyCollection<string>? keys)
+    {
+        IQueryable<TEntity> rows = set(db);
+        var parameter = key.Parameters[0];
+        if (keys is not null)
+        {
+            var ids = keys.Select(k => TryParseId(k, out var id) ? (TKey?)id : null).OfType<TKey>().ToList();
+            if (ids.Count == 0) return null;
+            // ids.Contains(key), the list as a parameter.
+            var list = Expression.Property(Expression.Constant(new IdsHolder(ids)), nameof(IdsHolder.Value));
+            var contains = Expression.Call(list, typeof(List<TKey>).GetMethod(nameof(List<TKey>.Contains))!, key.Body);
+            rows = rows.Where(Expression.Lambda<Func<TEntity, bool>>(contains, parameter));
+        }
+        // Keys as the audit log writes them (CredentialEntity.Key): Guids upper-case.
+        var keyText = KeyText(key.Body);
+        var name = Expression.Call(typeof(EF), nameof(EF.Property), [typeof(string)], parameter, Expression.Constant(searchProperty));
+        var row = Expression.MemberInit(Expression.New(typeof(EntityNameRow)),
+            Expression.Bind(typeof(EntityNameRow).GetProperty(nameof(EntityNameRow.Table))!, Expression.Constant(Name)),
+            Expression.Bind(typeof(EntityNameRow).GetProperty(nameof(EntityNameRow.Key))!, keyText),
+            Expression.Bind(typeof(EntityNameRow).GetProperty(nameof(EntityNameRow.Name))!, name));
+        return rows.Select(Expression.Lambda<Func<TEntity, EntityNameRow>>(row, parameter));
+    }
 
     public override IQueryable<CredentialEntity> Query(PortalDbContext db, string? typeName, string? search, object? afterId = null,
         ConnectionCheckFilter? lastCheck = null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CredentialPortal.Data;
+using CredentialPortal.Domain.Catalog;
 using CredentialPortal.Domain.Settings;
 using CredentialPortal.Domain.Users;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,9 @@ public sealed record StaleCredential(string Resource, string EntityId, string Pr
     /// <summary>The entity's last connection check (connector secrets only): whether the old credential still works.</summary>
     public string? LastCheckResult { get; init; }
     public DateTime? LastCheckedAt { get; init; }
+
+    /// <summary>The entity's name and page (type and id when it is gone), resolved for the whole list at once.</summary>
+    public EntityLabel Entity { get; init; } = EntityLabel.Unknown(new(Resource, EntityId));
 }
 
 /// <summary>"Which credentials are older than N days" — one indexed query per kind of credential.</summary>
@@ -35,8 +39,11 @@ public sealed class CredentialAge(IDbContextFactory<PortalDbContext> contexts, S
             .Where(u => u.Source == UserSource.Local && u.PasswordHash != null && (u.LastPasswordChange == null || u.LastPasswordChange < cutoff))
             .OrderBy(u => u.LastPasswordChange).Take(limit)
             .Select(u => new { u.Id, u.LastPasswordChange }).ToListAsync(cancellationToken);
-        return secrets
+        var stale = secrets
             .Concat(passwords.Select(u => new StaleCredential(Catalog.AccountCatalog.Users.Resource, u.Id.ToString(CultureInfo.InvariantCulture), PeopleCredentials.PasswordProperty, u.LastPasswordChange)))
             .OrderBy(c => c.ChangedAt ?? DateTime.MinValue).Take(limit).ToList();
+        // The entities' names for the whole list in one query.
+        var labels = await EntityNames.LabelsAsync(db, stale.Select(s => new EntityReference(s.Resource, s.EntityId)), cancellationToken);
+        return stale.Select(s => s with { Entity = labels[new(s.Resource, s.EntityId)] }).ToList();
     }
 }

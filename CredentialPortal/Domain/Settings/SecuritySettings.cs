@@ -68,4 +68,14 @@ public sealed class SecuritySettingsValidator : AbstractValidator<SecuritySettin
         RuleFor(x => x.VerificationLockMinutes).InclusiveBetween(1, 1440).WithMessage("'Lockout period' must be from 1 to 1440 minutes.");
         RuleFor(x => x.StaleCredentialMaxAgeDays).InclusiveBetween(1, 3650).WithMessage("'Stale credential age' must be from 1 to 3650 days.");
     }
+
+    /// <summary>
+    /// One field's messages, for a MudForm's <c>Validation</c> (the way MudBlazor documents FluentValidation): the same
+    /// rules the store applies on save, shown by the field as it is edited.
+    /// </summary>
+    public Func<object, string, Task<IEnumerable<string>>> ValidateValue => async (model, propertyName) =>
+    {
+        var result = await ValidateAsync(ValidationContext<SecuritySettings>.CreateWithOptions((SecuritySettings)model, x => x.IncludeProperties(propertyName)));
+        return result.IsValid ? [] : result.Errors.Select(e => e.ErrorMessage);
+    };
 }

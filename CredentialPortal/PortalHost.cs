@@ -16,7 +16,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Radzen;
 using MudBlazor.Services;
 
 namespace CredentialPortal;
@@ -121,7 +120,6 @@ public static class PortalHost
         services.AddScoped<AuthenticationStateProvider, PortalAuthenticationStateProvider>();
         services.AddScoped<CircuitActivity>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitActivity>());
-        services.AddRadzenComponents();
         services.AddMudServices(mud =>
         {
             mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;

@@ -48,7 +48,7 @@ public class PortalBrowserTests(BrowserFixture browser)
 
     /// <summary>
     /// A helpdesk person on a phone sees whose row is whose: every login name on screen, inside the viewport, with
-    /// nothing else drawn over it, and no sideways scrolling (the Radzen grid drew three columns at the same x).
+    /// nothing else drawn over it, and no sideways scrolling (the grid once drew three columns at the same x).
     /// </summary>
     [Fact]
     public async Task At_390_px_the_users_list_shows_each_login_name_with_nothing_over_it()

@@ -18,8 +18,6 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        // Pages not yet moved to MudBlazor still ask for Radzen's services.
-        Radzen.ServiceCollectionExtensions.AddRadzenComponents(Services);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -1,8 +1,8 @@
 namespace CredentialPortal.Api;
 
 /// <summary>
-/// Response headers every answer carries. The Content-Security-Policy is one Blazor Server and Radzen work under:
-/// scripts only from this origin (no inline script), the circuit's WebSocket, inline style attributes (Radzen sets
+/// Response headers every answer carries. The Content-Security-Policy is one Blazor Server and MudBlazor work under:
+/// scripts only from this origin (no inline script), the circuit's WebSocket, inline style attributes (MudBlazor sets
 /// them), and no framing by anyone.
 /// </summary>
 public static class SecurityHeaders

@@ -42,6 +42,6 @@ public class StaticWebAssetsStartupTests
         var (output, stylesheet) = await StartAsync("Development");
 
         Assert.DoesNotContain(Warning, output);
-        Assert.Contains("--portal-", stylesheet);
+        Assert.Contains(".visually-hidden", stylesheet);
     }
 }

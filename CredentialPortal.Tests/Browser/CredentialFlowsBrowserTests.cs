@@ -149,6 +149,8 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
 
         await dialog.GetByTestId("secret-generate").ClickAsync();
         await Assertions.Expect(dialog.GetByTestId("policy-ok")).ToBeVisibleAsync();
+        // A reset for someone else is temporary by default (they choose their own at the next sign-in).
+        await Assertions.Expect(dialog.GetByLabel("Temporary: they must choose their own at the next sign-in")).ToBeCheckedAsync();
         await dialog.GetByTestId("secret-save").ClickAsync();
         var shown = dialog.GetByTestId("one-time-secret-value");
         await Assertions.Expect(shown).ToBeVisibleAsync();
@@ -183,7 +185,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         var rows = page.GetByTestId("audit-table").GetByRole(AriaRole.Row);
         await Assertions.Expect(rows.Filter(new() { HasText = "secret-rotated" }).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Amazon S3" }) })
             .Filter(new() { HasText = "admin" }).First).ToBeVisibleAsync();
-        await Assertions.Expect(rows.Filter(new() { HasText = "password-set" }).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Gábor Tóth" }) })
+        await Assertions.Expect(rows.Filter(new() { HasText = "temporary-password-set" }).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Gábor Tóth" }) })
             .Filter(new() { HasText = "helpdesk" }).First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("audit-1280.png"), FullPage = true });
 
@@ -199,7 +201,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("sequence,occurredAtUtc,actor,door,action", lines[0]);
-        Assert.Contains(lines, l => l.Contains(",helpdesk,UI,password-set,users,16,password,"));
+        Assert.Contains(lines, l => l.Contains(",helpdesk,UI,temporary-password-set,users,16,"));
         Assert.All(lines.Skip(1), l => Assert.Contains(",helpdesk,UI,", l));
         Assert.DoesNotContain(generatedPassword, csv);
 

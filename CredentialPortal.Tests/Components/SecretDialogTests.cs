@@ -107,4 +107,30 @@ public class SecretDialogTests : PortalComponentTest
         Assert.Equal(0, tests);
         Assert.Empty(dialog.FindAll("[data-testid=secret-test-result]"));
     }
+
+    [Fact]
+    public void A_reset_for_someone_else_is_temporary_unless_unticked()
+    {
+        var choices = new List<bool>();
+        IRenderedComponent<MudBlazor.MudDialogProvider> Open() => OpenDialog<SecretDialog>(new Dictionary<string, object?>
+        {
+            [nameof(SecretDialog.Label)] = "New password",
+            [nameof(SecretDialog.Generate)] = (Func<string>)(() => "Generated-Value-For-Test-42!xyz"),
+            [nameof(SecretDialog.SubmitTemporary)] = (Func<string, bool, Task<IReadOnlyList<string>>>)((value, temporary) =>
+            {
+                choices.Add(temporary);
+                return Task.FromResult<IReadOnlyList<string>>([]);
+            }),
+        });
+        var ticked = Open();
+        Assert.True(ticked.Find("[data-testid=secret-temporary]").HasAttribute("checked"));
+        ticked.Find("[data-testid=secret-generate]").Click();
+        ticked.Find("form").Submit();
+
+        var unticked = Open();
+        unticked.FindAll("[data-testid=secret-temporary]")[^1].Change(false);
+        unticked.FindAll("[data-testid=secret-generate]")[^1].Click();
+        unticked.FindAll("form")[^1].Submit();
+        Assert.Equal([true, false], choices);
+    }
 }

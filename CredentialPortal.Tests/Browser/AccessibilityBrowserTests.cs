@@ -1,5 +1,4 @@
 using CredentialPortal.Data.Seeding;
-using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace CredentialPortal.Tests.Browser;
@@ -23,11 +22,8 @@ public class AccessibilityBrowserTests(BrowserFixture browser)
     [MemberData(nameof(Pages))]
     public async Task A_page_has_no_serious_or_critical_accessibility_violation(string path)
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.GotoAsync(path);
+        var page = await browser.AdminPageAsync(path);
         await page.Locator("h1").First.WaitForAsync();
-        if (!path.StartsWith("/account", StringComparison.Ordinal)) await BrowserFixture.WaitForInteractivityAsync(page);
         await AxeCheck.AssertAccessibleAsync(page, path);
     }
 
@@ -37,9 +33,8 @@ public class AccessibilityBrowserTests(BrowserFixture browser)
     [MemberData(nameof(DarkPages))]
     public async Task A_page_in_the_dark_theme_has_no_serious_or_critical_accessibility_violation(string path)
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.AdminPageAsync();
         await page.Context.AddCookiesAsync([new() { Name = CredentialPortal.Components.Layout.PortalTheme.DarkModeCookie, Value = "dark", Url = browser.BaseAddress.ToString() }]);
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
         await page.GotoAsync(path);
         await page.Locator("h1").First.WaitForAsync();
         await BrowserFixture.WaitForInteractivityAsync(page);

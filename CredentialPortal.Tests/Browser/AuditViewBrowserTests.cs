@@ -14,8 +14,7 @@ public class AuditViewBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task The_dashboard_names_stale_credentials_links_them_and_gives_the_chart_a_name_and_its_numbers()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        var page = await browser.AdminPageAsync();
         await BrowserFixture.WaitForInteractivityAsync(page);
 
         // Emil Berg's password is 200 days old in the demo data: his name, linked to his page, not "People 14".

@@ -66,8 +66,7 @@ public class BlazorPlatformBrowserTests(BlazorPlatformBrowserTests.Portal browse
     [Fact]
     public async Task The_served_blazor_script_is_the_NET_10_one_from_the_SDK()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        var page = await browser.AdminPageAsync();
         await BrowserFixture.WaitForInteractivityAsync(page);
 
         var source = await page.Locator("script[src*='_framework/blazor.web']").GetAttributeAsync("src");
@@ -87,10 +86,7 @@ public class BlazorPlatformBrowserTests(BlazorPlatformBrowserTests.Portal browse
     [Fact]
     public async Task A_tab_left_in_the_background_frees_its_circuit_and_resumes_without_a_reload()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.GotoAsync("/users");
-        await BrowserFixture.WaitForInteractivityAsync(page);
+        var page = await browser.AdminPageAsync("/users");
         await WaitUntilAsync(() => browser.Circuits.Count == 1, "the tab's circuit is open");
         await page.EvaluateAsync("window.sameDocument = 'not reloaded'");
 
@@ -122,8 +118,7 @@ public class ReconnectBrowserTests : IAsyncLifetime
     [Fact]
     public async Task When_the_server_goes_away_the_reconnect_dialog_says_so()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        var page = await browser.AdminPageAsync();
         await BrowserFixture.WaitForInteractivityAsync(page);
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Connection to the server" });
         await Assertions.Expect(dialog).Not.ToBeVisibleAsync();

@@ -53,9 +53,9 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string? storageState = null)
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height }, StorageState = storageState });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         // Every browser test also checks that nothing broke the Content-Security-Policy or threw in the page.
@@ -84,6 +84,29 @@ public class BrowserFixture : IAsyncLifetime
         await SignInAsync(page, loginName, password);
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
     }
+
+    /// <summary>
+    /// A new page signed in as the administrator (the most controls): on the dashboard, or on <paramref name="path"/>
+    /// once its circuit is connected.
+    /// </summary>
+    public async Task<IPage> AdminPageAsync(string? path = null)
+    {
+        // One sign-in for the whole run, its cookie reused: dozens of sign-ins a minute would meet the portal's
+        // sign-in budget per client address (Api:TokenRequestsPerMinute), which is the point of that budget.
+        if (adminSession is null)
+        {
+            var first = await NewPageAsync();
+            await SignInToDashboardAsync(first, "admin", PortalAppFactory.AdminPassword);
+            adminSession = await first.Context.StorageStateAsync();
+            await first.Context.CloseAsync();
+        }
+        var page = await NewPageAsync(storageState: adminSession);
+        await page.GotoAsync(path ?? "/");
+        if (!(path ?? "/").StartsWith("/account", StringComparison.Ordinal)) await WaitForInteractivityAsync(page);
+        return page;
+    }
+
+    private string? adminSession;
 
     /// <summary>Resolves once the Blazor circuit is connected, so clicks reach the server.</summary>
     public static Task WaitForInteractivityAsync(IPage page) =>

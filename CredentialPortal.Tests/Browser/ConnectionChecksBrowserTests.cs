@@ -1,4 +1,3 @@
-using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace CredentialPortal.Tests.Browser;
@@ -10,8 +9,7 @@ public class ConnectionChecksBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Admin_tests_a_connection_and_finds_it_failing_on_the_dashboard()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        var page = await browser.AdminPageAsync();
         // RingCentral's real address does not resolve from here: a genuine "unreachable".
         await page.GotoAsync("/import-sources/2");
         await BrowserFixture.WaitForInteractivityAsync(page);

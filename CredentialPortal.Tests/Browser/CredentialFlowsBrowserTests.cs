@@ -23,10 +23,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
 
     private async Task Admin_rotates_storage_target_11_and_verifies_the_new_secret()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.GotoAsync("/storage-targets/11");
-        await BrowserFixture.WaitForInteractivityAsync(page);
+        var page = await browser.AdminPageAsync("/storage-targets/11");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Amazon S3", Exact = true })).ToBeVisibleAsync();
 
         // The form comes from the catalog: S3 fields, only the access key id editable.
@@ -74,10 +71,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Admin_edits_a_person_changes_roles_and_disables_after_confirming()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
-        await page.GotoAsync("/users/11");
-        await BrowserFixture.WaitForInteractivityAsync(page);
+        var page = await browser.AdminPageAsync("/users/11");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ben Okafor" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Breadcrumb" }).GetByRole(AriaRole.Link, new() { Name = "Users" })).ToBeVisibleAsync();
 

@@ -11,8 +11,7 @@ public class PortalBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Admin_signs_in_sees_the_dashboard_and_the_page_is_interactive()
     {
-        var page = await browser.NewPageAsync();
-        await browser.SignInToDashboardAsync(page, "admin", PortalAppFactory.AdminPassword);
+        var page = await browser.AdminPageAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("admin");
         // People (local, AD), machine users, each connector resource and servers: every credential holder of the catalog.

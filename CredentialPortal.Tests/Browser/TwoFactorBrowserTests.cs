@@ -29,6 +29,20 @@ public class TwoFactorBrowserTests(BrowserFixture browser)
         return page;
     }
 
+    /// <summary>Signs in as dora with her password and, at the code step, <paramref name="code"/>.</summary>
+    private async Task SignInWithCodeAsync(IPage page, string code)
+    {
+        await browser.SignInAsync(page, "dora.nagy", Password);
+        await page.WaitForURLAsync(new Regex("/account/login/code"));
+        await EnterCodeAsync(page, code);
+    }
+
+    private static async Task EnterCodeAsync(IPage page, string code)
+    {
+        await page.GetByLabel("Code").FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
     private static async Task SignOutAsync(IPage page)
     {
         await page.GetByTestId("sign-out").ClickAsync();
@@ -42,6 +56,7 @@ public class TwoFactorBrowserTests(BrowserFixture browser)
         await page.GetByTestId("account-security-link").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Account security" })).ToBeVisibleAsync();
         await BrowserFixture.WaitForInteractivityAsync(page);
+        await Assertions.Expect(page.GetByTestId("two-factor-state")).ToContainTextAsync("Off");
         await page.GetByTestId("setup-authenticator").ClickAsync();
         var key = (await page.GetByTestId("authenticator-key").TextContentAsync())!.Replace(" ", "", StringComparison.Ordinal);
         await AxeCheck.AssertAccessibleAsync(page, "the authenticator enrolment");
@@ -67,25 +82,17 @@ public class TwoFactorBrowserTests(BrowserFixture browser)
         await page.WaitForURLAsync(new Regex("/account/login/code"));
         await AxeCheck.AssertAccessibleAsync(page, "the sign-in code step");
         var code = totp.ComputeTotp(DateTime.UtcNow);
-        await page.GetByLabel("Code").FillAsync(code);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await EnterCodeAsync(page, code);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await SignOutAsync(page);
 
         // The same code again is refused; a recovery code works, once.
-        await browser.SignInAsync(page, "dora.nagy", Password);
-        await page.WaitForURLAsync(new Regex("/account/login/code"));
-        await page.GetByLabel("Code").FillAsync(code);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await SignInWithCodeAsync(page, code);
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("already used");
-        await page.GetByLabel("Code").FillAsync(recovery);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await EnterCodeAsync(page, recovery);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await SignOutAsync(page);
-        await browser.SignInAsync(page, "dora.nagy", Password);
-        await page.WaitForURLAsync(new Regex("/account/login/code"));
-        await page.GetByLabel("Code").FillAsync(recovery);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await SignInWithCodeAsync(page, recovery);
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
         Assert.DoesNotContain(key, browser.Portal.Logs.Text, StringComparison.OrdinalIgnoreCase);
     }

@@ -1,7 +1,8 @@
 // Portal figures for bench/run.sh:
 //   dotnet CircuitProbe.dll BASE_URL LOGIN PASSWORD PORTAL_PID [CIRCUITS]
 // prints one line: "render_p50_ms render_p95_ms interactive_p50_ms rss_before_mb rss_after_mb per_circuit_kb rows"
-//   render       server time of GET /users (the prerendered first page, signed in), over 30 requests after a warm-up
+//   render       server time of GET /users (the prerendered first page, signed in), over 30 requests after a warm-up of
+//                200 (enough for .NET's tiered JIT to reach its optimised code, as on a server that has run a while)
 //   interactive  navigation to /users until the grid's rows are on screen in Chromium, over 5 tabs
 //   rss          the portal process's resident memory before and after opening CIRCUITS idle tabs on /users
 using System.Diagnostics;
@@ -36,7 +37,7 @@ await signIn.CloseAsync();
 using var http = new HttpClient { BaseAddress = baseUrl };
 http.DefaultRequestHeaders.Add("Cookie", cookie);
 var rows = 0;
-for (var i = 0; i < 5; i++) await http.GetStringAsync("/users");
+for (var i = 0; i < 200; i++) await http.GetStringAsync("/users");
 var renders = new List<double>();
 for (var i = 0; i < 30; i++)
 {

@@ -94,6 +94,15 @@ public class TwoFactorBrowserTests(BrowserFixture browser)
         await SignOutAsync(page);
         await SignInWithCodeAsync(page, recovery);
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
+
+        // A lost phone: an administrator resets her two-factor (after confirming); the password alone signs her in again.
+        var admin = await browser.AdminPageAsync("/users/13");
+        await Assertions.Expect(admin.GetByTestId("user-status")).ToContainTextAsync("two-factor on");
+        await admin.GetByTestId("reset-two-factor").ClickAsync();
+        await admin.GetByTestId("confirm-ok").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("user-status")).Not.ToContainTextAsync("two-factor on");
+        await Assertions.Expect(admin.GetByTestId("reset-two-factor")).ToHaveCountAsync(0);
+        await browser.SignInToDashboardAsync(page, "dora.nagy", Password);
         Assert.DoesNotContain(key, browser.Portal.Logs.Text, StringComparison.OrdinalIgnoreCase);
     }
 }

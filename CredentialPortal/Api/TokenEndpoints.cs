@@ -52,7 +52,7 @@ public static class TokenEndpoints
 
         var check = await signIn.CheckCredentialsAsync(loginName, password, Door.API, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
         if (check.TemporaryPasswordExpired) return ApiProblems.TemporaryPasswordExpired();
-        if (check.Succeeded && await signIn.RequiresSecondFactorAsync(check.User!))
+        if (check.Succeeded && await signIn.IsTwoFactorEnabledAsync(check.User!))
         {
             // Service accounts never enrol, so they never get here; a person with two-factor sends the code as "otp".
             if (!form.TryGetValue("otp", out var otp) || string.IsNullOrWhiteSpace(otp))

@@ -80,15 +80,12 @@ public sealed class PortalSignInManager(
         if (result.Succeeded && user.MustChangePassword && user.TemporaryPasswordExpiresAt is { } expires && expires <= clock.GetUtcNow().UtcDateTime)
         {
             // Only the right password learns that it expired; any other gets the one answer for every refusal.
-            Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: temporary password expired", door, user.Id);
-            await people.RecordSignInAsync(actor, user.Id, succeeded: false, "temporary password expired");
+            await RecordRefusalAsync(actor, user.Id, "temporary password expired");
             return new(user, SignInResult.NotAllowed, actor) { TemporaryPasswordExpired = true };
         }
         if (!result.Succeeded)
         {
-            var reason = result.IsLockedOut ? "account locked out" : result.IsNotAllowed ? "account disabled" : "wrong password";
-            Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: {Reason}", door, user.Id, reason);
-            await people.RecordSignInAsync(actor, user.Id, succeeded: false, reason);
+            await RecordRefusalAsync(actor, user.Id, result.IsLockedOut ? "account locked out" : result.IsNotAllowed ? "account disabled" : "wrong password");
         }
         return new(user, result, actor);
     }
@@ -107,22 +104,25 @@ public sealed class PortalSignInManager(
             return taken;
         }
         await UserManager.AccessFailedAsync(user);
-        var reason = taken == TwoFactor.CodeCheck.Replayed ? "two-factor code already used" : "wrong two-factor code";
-        Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: {Reason}", check.Actor.Door, user.Id, reason);
         if (await UserManager.IsLockedOutAsync(user))
         {
             await people.RecordSignInLockoutAsync(check.Actor, user.Id, await UserManager.GetLockoutEndDateAsync(user));
         }
-        await people.RecordSignInAsync(check.Actor, user.Id, succeeded: false, reason);
+        await RecordRefusalAsync(check.Actor, user.Id, taken == TwoFactor.CodeCheck.Replayed ? "two-factor code already used" : "wrong two-factor code");
         return taken;
     }
 
-    /// <summary>Does this account sign in with a second factor?</summary>
-    public Task<bool> RequiresSecondFactorAsync(PortalUser user) => twoFactor.IsEnabledAsync(user.Id);
+    /// <summary>Every refused sign-in of a known account: a warning in the log and an audit record, with the reason and never the secret.</summary>
+    private async Task RecordRefusalAsync(Actor actor, int userId, string reason)
+    {
+        Logger.LogWarning("Sign-in through {Door} refused for account {UserId}: {Reason}", actor.Door, userId, reason);
+        await people.RecordSignInAsync(actor, userId, succeeded: false, reason);
+    }
 
     /// <summary>
-    /// Ours is the two-factor state (the authenticator lives in <see cref="TwoFactor.TwoFactorSignIn"/>, not in Identity's
-    /// token store): so a right password does not reset the failed count that wrong codes are building up.
+    /// Does this account sign in with a second factor? Ours is the two-factor state (the authenticator lives in
+    /// <see cref="TwoFactor.TwoFactorSignIn"/>, not in Identity's token store): so Identity's password check also knows
+    /// it, and a right password does not reset the failed count that wrong codes are building up.
     /// </summary>
     public override Task<bool> IsTwoFactorEnabledAsync(PortalUser user) => twoFactor.IsEnabledAsync(user.Id);
 }

@@ -80,11 +80,22 @@ public static class PortalHost
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 1;
+                // Version 3 adds Identity's passkey table (docs/design.md §6.9).
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+
+        // Passkeys: discoverable (so sign-in needs no user name) and user-verified (the device's PIN or biometric), which is
+        // what lets a passkey stand in for password and code together (docs/design.md §6.9).
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<PortalOptions>>((o, portal) =>
+        {
+            o.ServerDomain = portal.Value.PasskeyServerDomain;
+            o.ResidentKeyRequirement = "required";
+            o.UserVerificationRequirement = "required";
+        });
 
         services.AddAuthentication(o =>
             {
@@ -173,6 +184,7 @@ public static class PortalHost
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapSessionKeepAlive();
+        app.MapPasskeyEndpoints();
         app.MapCredentialApi();
         // Without per-message compression: each connection would hold a deflate context (hundreds of KB) for as long as
         // its tab stays open, and an admin portal on a LAN gains little from compressing render batches.

@@ -26,6 +26,12 @@ public sealed class PortalOptions
     /// <summary>How long a temporary password (set by someone else with <c>mustChangePassword</c>) works before it expires unused.</summary>
     public TimeSpan TemporaryPasswordLifetime { get; set; } = TimeSpan.FromHours(72);
 
+    /// <summary>
+    /// The WebAuthn relying-party ID passkeys are bound to: the portal's host name as browsers reach it (e.g.
+    /// <c>portal.example.com</c>). Unset, the host of each request is used. Changing it later orphans every passkey.
+    /// </summary>
+    public string? PasskeyServerDomain { get; set; }
+
     /// <summary>Portal cookie lifetime without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -53,9 +53,11 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string? storageState = null)
+    /// <param name="host">Another name for the portal's address: WebAuthn needs a domain (<c>localhost</c>), not an IP address.</param>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string? storageState = null, string? host = null)
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height }, StorageState = storageState });
+        var baseUrl = host is null ? BaseAddress : new UriBuilder(BaseAddress) { Host = host }.Uri;
+        var context = await Browser.NewContextAsync(new() { BaseURL = baseUrl.ToString(), ViewportSize = new() { Width = width, Height = height }, StorageState = storageState });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         // Every browser test also checks that nothing broke the Content-Security-Policy or threw in the page.
@@ -75,7 +77,7 @@ public class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/account/login");
         await page.GetByLabel("User name").FillAsync(loginName);
         await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     /// <summary>Signs in with the right password and waits for the dashboard the sign-in lands on.</summary>

@@ -42,7 +42,7 @@ public class TwoFactorBrowserTests(BrowserFixture browser)
     private static async Task EnterCodeAsync(IPage page, string code)
     {
         await page.GetByLabel("Code").FillAsync(code);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     private static async Task SignOutAsync(IPage page)

@@ -68,9 +68,14 @@ public static class ApiProblems
     /// <summary>The <c>otp</c> sent was wrong or already used.</summary>
     public const string MfaInvalidCode = "mfa_invalid";
 
-    public static ProblemHttpResult MfaRequired() =>
-        Problem(StatusCodes.Status401Unauthorized, "Two-factor code required",
-            "This account signs in with two factors: send the code from its authenticator app (or a recovery code) as 'otp' with the same request.", MfaRequiredCode);
+    /// <summary>
+    /// The password was right; a second factor is needed. An account whose only second factor is a passkey cannot give
+    /// one here (the API has no WebAuthn ceremony): it is told to enrol an authenticator app for API use.
+    /// </summary>
+    public static ProblemHttpResult MfaRequired(bool passkeyOnly = false) =>
+        Problem(StatusCodes.Status401Unauthorized, "Two-factor code required", passkeyOnly
+            ? "This account's second factor is a passkey, which the API cannot use: enrol an authenticator app on the portal's account security page and send its code as 'otp'."
+            : "This account signs in with two factors: send the code from its authenticator app (or a recovery code) as 'otp' with the same request.", MfaRequiredCode);
 
     public static ProblemHttpResult MfaInvalid() =>
         Problem(StatusCodes.Status401Unauthorized, "Two-factor code refused",

@@ -25,7 +25,7 @@ public static class TokenEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(
-        HttpContext http, PortalSignInManager signIn, PeopleCredentials people, AccountStamps stamps)
+        HttpContext http, PortalSignInManager signIn, PeopleCredentials people, AccountStamps stamps, Domain.TwoFactor.TwoFactorSignIn twoFactor)
     {
         var fields = await ReadFieldsAsync(http);
         if (fields.Problem is not null) return fields.Problem;
@@ -58,7 +58,7 @@ public static class TokenEndpoints
             if (!form.TryGetValue("otp", out var otp) || string.IsNullOrWhiteSpace(otp))
             {
                 await people.RecordSignInAsync(check.Actor, check.User!.Id, succeeded: false, "two-factor code required");
-                return ApiProblems.MfaRequired();
+                return ApiProblems.MfaRequired(passkeyOnly: !await twoFactor.HasAuthenticatorAsync(check.User!.Id));
             }
             if (await signIn.CheckSecondFactorAsync(check, otp) is not (Domain.TwoFactor.CodeCheck.Accepted or Domain.TwoFactor.CodeCheck.RecoveryCodeAccepted))
             {

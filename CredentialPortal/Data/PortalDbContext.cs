@@ -54,6 +54,17 @@ public abstract class PortalDbContext(DbContextOptions options)
     {
         base.OnModelCreating(builder);
 
+        // Identity's passkey table (its schema version 3), mapped here as Identity maps it rather than left to the host's
+        // Identity options, which design-time migrations and factory-made contexts do not see (docs/design.md §6.9).
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserPasskey<int>>(p =>
+        {
+            p.HasKey(x => x.CredentialId);
+            p.ToTable("AspNetUserPasskeys");
+            p.Property(x => x.CredentialId).HasMaxLength(1024); // WebAuthn: at most 1023 bytes
+            p.OwnsOne(x => x.Data).ToJson();
+        });
+        builder.Entity<PortalUser>().HasMany<Microsoft.AspNetCore.Identity.IdentityUserPasskey<int>>().WithOne().HasForeignKey(x => x.UserId).IsRequired();
+
         builder.Entity<PortalUser>(u =>
         {
             u.Property(x => x.DisplayName).HasMaxLength(256);

@@ -27,7 +27,7 @@ var page = await signIn.NewPageAsync();
 await page.GotoAsync("/account/login");
 await page.GetByLabel("User name").FillAsync(login);
 await page.GetByLabel("Password").FillAsync(password);
-await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
 var state = await signIn.StorageStateAsync();
 var cookie = string.Join("; ", (await signIn.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));

@@ -15,6 +15,9 @@ public static class AuditActions
     public const string TwoFactorReset = "two-factor-reset";
     public const string RecoveryCodeUsed = "recovery-code-used";
     public const string TwoFactorCodeReplayed = "two-factor-code-replayed";
+    public const string PasskeyAdded = "passkey-added";
+    public const string PasskeyRenamed = "passkey-renamed";
+    public const string PasskeyRemoved = "passkey-removed";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
     /// <summary>A verification lockout was set (too many failed verifications).</summary>

@@ -46,8 +46,18 @@ public sealed class TwoFactorSignIn(
 
     private static string Key(int userId) => userId.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Does this person sign in with a second factor?</summary>
+    /// <summary>
+    /// Does this person sign in with a second factor — an authenticator app or a passkey? The one answer every door and
+    /// rule asks (sign-in steps, the token endpoint, the two-factor policy), kept as <c>PortalUser.TwoFactorEnabled</c>.
+    /// </summary>
     public async Task<bool> IsEnabledAsync(int userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, cancellationToken);
+    }
+
+    /// <summary>Has this person a confirmed authenticator app (so a six-digit code or a recovery code can be asked of them)?</summary>
+    public async Task<bool> HasAuthenticatorAsync(int userId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.AuthenticatorEnrolments.AnyAsync(e => e.UserId == userId && e.ConfirmedAt != null, cancellationToken);
@@ -140,9 +150,9 @@ public sealed class TwoFactorSignIn(
     }
 
     /// <summary>
-    /// Turns two-factor off for a person: their own choice (<paramref name="actor"/> is them), or a reset by the helpdesk
-    /// or an administrator after a lost phone (<see cref="Permission.ResetTwoFactor"/>), which also ends that person's
-    /// sessions and tokens.
+    /// The person's own removal of their authenticator app (two-factor stays on while they have a passkey), or a reset by
+    /// the helpdesk or an administrator after a lost phone (<see cref="Permission.ResetTwoFactor"/>): the authenticator,
+    /// the recovery codes and every passkey go, and that person's sessions and tokens end.
     /// </summary>
     public async Task<DomainResult<bool>> RemoveAsync(Actor actor, int userId, CancellationToken cancellationToken = default)
     {
@@ -152,14 +162,19 @@ public sealed class TwoFactorSignIn(
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null) return DomainResult<bool>.NotFound($"User '{userId}'");
         var enrolment = await db.AuthenticatorEnrolments.FirstOrDefaultAsync(e => e.UserId == userId, cancellationToken);
-        if (enrolment is null && !user.TwoFactorEnabled) return DomainResult<bool>.Ok(false);
+        var passkeys = own ? [] : await db.UserPasskeys.Where(p => p.UserId == userId).ToListAsync(cancellationToken);
+        if (enrolment is null && passkeys.Count == 0 && (own || !user.TwoFactorEnabled)) return DomainResult<bool>.Ok(false);
         if (enrolment is not null) db.AuthenticatorEnrolments.Remove(enrolment);
         db.RecoveryCodes.RemoveRange(await db.RecoveryCodes.Where(r => r.UserId == userId).ToListAsync(cancellationToken));
-        user.TwoFactorEnabled = false;
+        db.UserPasskeys.RemoveRange(passkeys);
+        user.TwoFactorEnabled = own && await db.UserPasskeys.AnyAsync(p => p.UserId == userId, cancellationToken);
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         if (!own) user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant(); // a reset ends their sessions and tokens
+        var outcome = own
+            ? user.TwoFactorEnabled ? "the person removed their authenticator app; their passkeys remain" : "the person turned two-factor off"
+            : $"two-factor reset ({(enrolment is null ? "no authenticator" : "authenticator")}, {passkeys.Count} passkey(s) removed); the person's sessions and tokens ended";
         await audit.CommitAsync(db, [audit.Describe(actor, own ? AuditActions.TwoFactorRemoved : AuditActions.TwoFactorReset, "users", Key(userId),
-            ["authenticator"], outcome: own ? "the person turned two-factor off" : "two-factor reset; the person's sessions and tokens ended")], cancellationToken);
+            passkeys.Count > 0 ? ["authenticator", "passkey"] : ["authenticator"], outcome: outcome)], cancellationToken);
         stamps.Invalidate(userId);
         return DomainResult<bool>.Ok(true);
     }

@@ -112,6 +112,42 @@ public sealed class PortalSignInManager(
         return taken;
     }
 
+    /// <summary>
+    /// Signs in with a passkey and no user name (docs/design.md §6.9): Identity checks the browser's assertion against the
+    /// challenge it issued and the stored public key; then the same rules as a password apply (a disabled or locked
+    /// account is refused, every refusal audited). Success updates the passkey's signature counter; the door signs in.
+    /// </summary>
+    public async Task<CredentialCheck> CheckPasskeyAsync(string credentialJson, Door door, string? clientAddress, string correlationId)
+    {
+        PasskeyAssertionResult<PortalUser> assertion;
+        try
+        {
+            assertion = await PerformPasskeyAssertionAsync(credentialJson);
+        }
+        catch (InvalidOperationException)
+        {
+            // No assertion under way in this browser (its challenge expired or was used): the same refusal as a wrong one.
+            assertion = PasskeyAssertionResult.Fail<PortalUser>(new PasskeyException("No passkey challenge is under way."));
+        }
+        if (!assertion.Succeeded)
+        {
+            var anonymous = new Actor(null, "(passkey)", door, clientAddress, correlationId);
+            Logger.LogWarning("Passkey sign-in through {Door} refused: {Reason}", door, assertion.Failure.Message);
+            await people.RecordSignInAsync(anonymous, null, succeeded: false, "passkey refused");
+            return new(null, SignInResult.Failed, anonymous);
+        }
+        var user = assertion.User;
+        var actor = new Actor(user.Id, user.LoginName, door, clientAddress, correlationId);
+        if (await PreSignInCheck(user) is { } refused)
+        {
+            await RecordRefusalAsync(actor, user.Id, refused.IsLockedOut ? "account locked out" : "account disabled");
+            return new(user, refused, actor);
+        }
+        await UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey);
+        await UserManager.ResetAccessFailedCountAsync(user);
+        return new(user, SignInResult.Success, actor);
+    }
+
     /// <summary>Every refused sign-in of a known account: a warning in the log and an audit record, with the reason and never the secret.</summary>
     private async Task RecordRefusalAsync(Actor actor, int userId, string reason)
     {

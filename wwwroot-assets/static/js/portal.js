@@ -3,6 +3,50 @@ window.credentialPortal = {
   copy: async function (text) {
     try { await navigator.clipboard.writeText(text); return true; } catch { return false; }
   },
+  // Passkeys (docs/design.md §6.9): the browser's half of the WebAuthn ceremonies. Options come from the portal, the
+  // authenticator answers, the answer goes back to the portal, which checks it. Nothing secret passes through here.
+  passkeys: {
+    supported: function () {
+      return typeof window.PublicKeyCredential === "function"
+        && typeof PublicKeyCredential.parseCreationOptionsFromJSON === "function"
+        && typeof PublicKeyCredential.parseRequestOptionsFromJSON === "function";
+    },
+    post: async function (url, fields) {
+      const response = await fetch(url, { method: "POST", credentials: "same-origin", cache: "no-store", body: new URLSearchParams(fields) });
+      const text = await response.text();
+      if (!response.ok) {
+        let message = "The portal refused the request (" + response.status + ").";
+        try { message = JSON.parse(text).error || message; } catch { }
+        throw new Error(message);
+      }
+      return text;
+    },
+    failure: function (error) {
+      return error && error.name === "NotAllowedError"
+        ? "No passkey was provided: the request was cancelled or timed out."
+        : (error && error.message) || "The passkey could not be used.";
+    },
+    // Creates a passkey for the signed-in person and stores it under the name given. Returns { name } or { error }.
+    register: async function (token, name) {
+      const passkeys = window.credentialPortal.passkeys;
+      if (!passkeys.supported()) return { error: "This browser cannot create passkeys." };
+      try {
+        const options = JSON.parse(await passkeys.post("/account/passkeys/creation-options", { __RequestVerificationToken: token }));
+        const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
+        return JSON.parse(await passkeys.post("/account/passkeys", { __RequestVerificationToken: token, credential: JSON.stringify(credential), name: name }));
+      } catch (error) {
+        return { error: passkeys.failure(error) };
+      }
+    },
+    // An assertion for a passkey of this portal, chosen by the person (no user name needed), as JSON for the portal.
+    assert: async function (token) {
+      const passkeys = window.credentialPortal.passkeys;
+      if (!passkeys.supported()) throw new Error("This browser cannot use passkeys.");
+      const options = JSON.parse(await passkeys.post("/account/passkeys/request-options", { __RequestVerificationToken: token }));
+      const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+      return JSON.stringify(credential);
+    }
+  },
   download: function (fileName, contentType, text) {
     const url = URL.createObjectURL(new Blob([text], { type: contentType }));
     const link = document.createElement("a");
@@ -14,6 +58,21 @@ window.credentialPortal = {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 };
+
+// "Sign in with a passkey" forms (static pages, so a document-wide listener): the form's submit first runs the
+// ceremony, then posts the authenticator's answer (or why there is none) in its hidden fields.
+document.addEventListener("submit", async function (event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-passkey-sign-in")) return;
+  event.preventDefault();
+  const fields = form.elements;
+  try {
+    fields.namedItem("Passkey.Credential").value = await window.credentialPortal.passkeys.assert(fields.namedItem("__RequestVerificationToken").value);
+  } catch (error) {
+    fields.namedItem("Passkey.Error").value = window.credentialPortal.passkeys.failure(error);
+  }
+  form.submit();
+}, true);
 
 // Keeps the sliding session cookie alive while the person works in this tab (all of which travels over the circuit,
 // not as HTTP requests): on a click or key, at most every data-session-renew-seconds. An idle tab renews nothing.

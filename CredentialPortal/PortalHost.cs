@@ -95,6 +95,14 @@ public static class PortalHost
             o.ServerDomain = portal.Value.PasskeyServerDomain;
             o.ResidentKeyRequirement = "required";
             o.UserVerificationRequirement = "required";
+            // The credential must come from this portal's own origin, as the request reached it. (Identity's default
+            // compares the Origin header, which browsers send as "null" on a form post under Referrer-Policy: no-referrer.)
+            o.ValidateOrigin = context =>
+            {
+                var request = context.HttpContext.Request;
+                return ValueTask.FromResult(!context.CrossOrigin
+                    && string.Equals(context.Origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase));
+            };
         });
 
         services.AddAuthentication(o =>

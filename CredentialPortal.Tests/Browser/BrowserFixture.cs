@@ -53,7 +53,7 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <param name="host">Another name for the portal's address: WebAuthn needs a domain (<c>localhost</c>), not an IP address.</param>
+    // host: another name for the portal's address (WebAuthn needs a domain, localhost, not an IP address).
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string? storageState = null, string? host = null)
     {
         var baseUrl = host is null ? BaseAddress : new UriBuilder(BaseAddress) { Host = host }.Uri;

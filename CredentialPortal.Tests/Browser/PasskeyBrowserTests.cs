@@ -21,6 +21,7 @@ public class PasskeyBrowserTests(BrowserFixture browser)
 {
     private const string Password = "fatima's own long pass phrase";
     private const int Fatima = 15;
+    private const string FatimaKey = "15";
 
     private sealed record Authenticator(ICDPSession Session, string Id)
     {
@@ -54,8 +55,8 @@ public class PasskeyBrowserTests(BrowserFixture browser)
     private async Task<string?> LastSignInOutcomeAsync()
     {
         await using var db = await browser.Portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var last = await db.AuditRecords.Where(r => r.EntityId == Fatima.ToString() && (r.Action == AuditActions.SignInSucceeded || r.Action == AuditActions.SignInFailed))
-            .OrderByDescending(r => r.Id).FirstAsync();
+        var last = await db.AuditRecords.Where(r => r.EntityId == FatimaKey && (r.Action == AuditActions.SignInSucceeded || r.Action == AuditActions.SignInFailed))
+            .OrderByDescending(r => r.Sequence).FirstAsync();
         return $"{last.Action}: {last.Outcome}";
     }
 
@@ -128,7 +129,7 @@ public class PasskeyBrowserTests(BrowserFixture browser)
 
         await using var db = await browser.Portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         Assert.True(await db.AuditRecords.CountAsync(r => r.Action == AuditActions.SignInFailed && r.Outcome == "passkey refused") >= 2);
-        var actions = await db.AuditRecords.Where(r => r.EntityId == Fatima.ToString() && r.Action.StartsWith("passkey-")).Select(r => r.Action).ToListAsync();
+        var actions = await db.AuditRecords.Where(r => r.EntityId == FatimaKey && r.Action.StartsWith("passkey-")).Select(r => r.Action).ToListAsync();
         Assert.Equal([AuditActions.PasskeyAdded, AuditActions.PasskeyRenamed, AuditActions.PasskeyRemoved], actions);
         Assert.False((await db.Users.SingleAsync(u => u.Id == Fatima)).TwoFactorEnabled);
     }

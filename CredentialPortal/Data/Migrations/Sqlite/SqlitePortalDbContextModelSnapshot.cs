@@ -1214,7 +1214,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Port")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Port");
 
                     b.Property<string>("UserName")
                         .IsRequired()
@@ -1232,6 +1234,11 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.Property<string>("Domain")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Port")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Port");
 
                     b.Property<string>("SharePath")
                         .IsRequired()

@@ -100,6 +100,30 @@ public class EntityFormTests : PortalComponentTest
         Assert.Null(ErrorOf(form, "serviceUrl"));
     }
 
+    [Fact]
+    public void The_smb_port_is_judged_by_the_smb_validator_and_sent_as_a_number()
+    {
+        var type = EntityCatalog.StorageTargets.FindType("smb")!;
+        IReadOnlyDictionary<string, JsonNode?>? sent = null;
+        var form = Render<EntityForm>(p => p
+            .Add(x => x.Entity, Snapshot(type))
+            .Add(x => x.CanEdit, true)
+            .Add(x => x.Save, patch =>
+            {
+                sent = patch;
+                return Task.FromResult<DomainErrors?>(null);
+            }));
+        form.Find("[data-testid=entity-edit]").Click();
+        form.Find("[data-testid=input-port]").Input("0");
+        Assert.Contains("1 to 65535", ErrorOf(form, "port"));
+        form.Find("[data-testid=input-port]").Input("4450");
+        Assert.Null(ErrorOf(form, "port"));
+        form.Find("[data-testid=entity-save]").Click();
+        Assert.Equal(["port"], sent!.Keys);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, sent["port"]!.GetValueKind());
+        Assert.Equal("4450", sent["port"]!.ToJsonString());
+    }
+
     /// <summary>The message the input is described by when it is in error (what a screen reader reads with it).</summary>
     private static string? ErrorOf(IRenderedComponent<EntityForm> form, string property)
     {

@@ -408,19 +408,22 @@ public static class OpenApiDocumentation
     /// </summary>
     private static OpenApiSchema PatchSchema(IEnumerable<(string Type, IReadOnlyList<PropertyDescriptor> Properties, IReadOnlyList<SecretDescriptor> Secrets)> types, string title)
     {
-        var properties = new Dictionary<string, (OpenApiSchema Schema, List<string> Types)>();
+        var properties = new Dictionary<string, (OpenApiSchema Schema, List<string> Types, Dictionary<string, string> Descriptions)>();
         foreach (var (type, publicProperties, secrets) in types)
         {
             foreach (var property in publicProperties.Where(p => p.Updatable))
             {
-                if (!properties.TryGetValue(property.Name, out var entry)) properties[property.Name] = entry = (ValueSchema(property), []);
+                if (!properties.TryGetValue(property.Name, out var entry)) properties[property.Name] = entry = (ValueSchema(property), [], []);
+                // One name, several types (sftp's port, smb's optional one): null is accepted if one of them takes it.
+                else if (property.Nullable) entry.Schema.Type |= JsonSchemaType.Null;
                 entry.Types.Add(type);
+                entry.Descriptions[type] = (property.Help ?? property.Label).TrimEnd('.');
             }
             foreach (var secret in secrets)
             {
                 if (!properties.TryGetValue(secret.Name, out var entry))
                 {
-                    properties[secret.Name] = entry = (new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, WriteOnly = true, Description = $"{secret.Label} (secret: write-only)" }, []);
+                    properties[secret.Name] = entry = (new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, WriteOnly = true, Description = $"{secret.Label} (secret: write-only)" }, [], []);
                 }
                 entry.Types.Add(type);
             }
@@ -432,9 +435,13 @@ public static class OpenApiDocumentation
             AdditionalPropertiesAllowed = false,
             Properties = new Dictionary<string, IOpenApiSchema>(),
         };
-        foreach (var (name, (value, appliesTo)) in properties)
+        foreach (var (name, (value, appliesTo, descriptions)) in properties)
         {
-            value.Description = $"{value.Description?.TrimEnd('.')}. Applies to types: {string.Join(", ", appliesTo)}.";
+            // Types that describe the property differently each say theirs.
+            var description = descriptions.Values.Distinct(StringComparer.Ordinal).Count() > 1
+                ? string.Join(". ", descriptions.Select(d => $"{d.Key}: {d.Value}"))
+                : value.Description?.TrimEnd('.');
+            value.Description = $"{description}. Applies to types: {string.Join(", ", appliesTo)}.";
             value.Extensions = new Dictionary<string, IOpenApiExtension> { ["x-applies-to"] = new JsonNodeExtension(new JsonArray(appliesTo.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray())) };
             schema.Properties[name] = value;
         }

@@ -245,10 +245,11 @@ public abstract class PortalDbContext(DbContextOptions options)
         entity.HasIndex(TypeColumn);
         entity.Property(nameof(CredentialEntity.Version)).IsConcurrencyToken();
 
-        // Types that declare a property of the same name and kind share one column (sftp/smb userName…).
+        // Types that declare a property of the same name and kind share one column (sftp/smb userName, sftp's port and
+        // smb's optional one: a TPH column of a derived type is nullable anyway).
         foreach (var shared in resource.Types
                      .SelectMany(t => t.Properties.Where(p => p.Property.DeclaringType == t.ClrType).Select(p => (Type: t, Property: p)))
-                     .GroupBy(x => (x.Property.Property.Name, x.Property.Property.PropertyType))
+                     .GroupBy(x => (x.Property.Property.Name, x.Property.ClrType))
                      .Where(g => g.Count() > 1))
         {
             foreach (var (type, property) in shared)

@@ -125,6 +125,8 @@ public sealed class SilentListener : IDisposable
     /// <summary>The most connections held open at one time (each probe and client connection counts).</summary>
     public int MaxOpen => Volatile.Read(ref maxOpen);
     public int Accepted { get { lock (accepted) return accepted.Count; } }
+    /// <summary>Connections open now: a client that was killed has closed its own.</summary>
+    public int Open => Volatile.Read(ref open);
 
     private async Task AcceptAsync()
     {

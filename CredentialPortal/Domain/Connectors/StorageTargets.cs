@@ -121,6 +121,12 @@ public sealed class SmbStorageTarget : StorageTarget
 
     [Updatable, Display(Name = "User name")]
     public string UserName { get; set; } = "";
+
+    [Updatable, OmittedWhenNull, Display(Name = "Port", Description = "The file server's SMB port; empty for 445.")]
+    public int? Port { get; set; }
+
+    /// <summary>SMB's port, which the check uses while <see cref="Port"/> is unset.</summary>
+    public const int DefaultPort = 445;
 }
 
 public sealed class SmbStorageTargetValidator : EntityValidator<SmbStorageTarget>
@@ -132,5 +138,6 @@ public sealed class SmbStorageTargetValidator : EntityValidator<SmbStorageTarget
             .WithMessage(@"'Share path' must be a UNC path such as \\server\share.");
         RuleFor(x => x.Domain).MaximumLength(15).Must(FieldRules.NotContainControlCharacters);
         RuleFor(x => x.UserName).Identifier();
+        RuleFor(x => x.Port).Port();
     }
 }

@@ -1273,7 +1273,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<int>("Port")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("integer")
+                        .HasColumnName("Port");
 
                     b.Property<string>("UserName")
                         .IsRequired()
@@ -1291,6 +1293,11 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<string>("Domain")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("Port")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("integer")
+                        .HasColumnName("Port");
 
                     b.Property<string>("SharePath")
                         .IsRequired()

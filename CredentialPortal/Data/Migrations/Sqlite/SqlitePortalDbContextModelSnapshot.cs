@@ -1230,7 +1230,9 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Port")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Port");
 
                     b.Property<string>("UserName")
                         .IsRequired()
@@ -1248,6 +1250,11 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.Property<string>("Domain")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Port")
+                        .ValueGeneratedOnUpdateSometimes()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Port");
 
                     b.Property<string>("SharePath")
                         .IsRequired()

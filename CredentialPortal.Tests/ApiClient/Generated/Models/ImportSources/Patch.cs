@@ -37,7 +37,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.ImportSources
 #else
         public string ApiSecret { get; set; }
 #endif
-        /// <summary>The RingCentral app&apos;s client id. Applies to types: ringcentral, webex.</summary>
+        /// <summary>ringcentral: The RingCentral app&apos;s client id. webex: The Webex integration&apos;s client id. Applies to types: ringcentral, webex.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ClientId { get; set; }

@@ -85,7 +85,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Path { get; set; }
 #endif
-        /// <summary>Usually 22. Applies to types: sftp.</summary>
+        /// <summary>sftp: Usually 22. smb: The file server&apos;s SMB port; empty for 445. Applies to types: sftp, smb.</summary>
         public int? Port { get; set; }
         /// <summary>Private key (secret: write-only). Applies to types: sftp.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -41,6 +41,8 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
 #else
         public string Password { get; set; }
 #endif
+        /// <summary>The file server&apos;s SMB port; empty for 445.</summary>
+        public int? Port { get; set; }
         /// <summary>UNC path of the share, e.g. \\fs01.corp.example.com\recordings.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -88,6 +90,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
                 { "id", n => { Id = n.GetIntValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
+                { "port", n => { Port = n.GetIntValue(); } },
                 { "sharePath", n => { SharePath = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets.Smb_type>(); } },
                 { "userName", n => { UserName = n.GetStringValue(); } },
@@ -102,6 +105,7 @@ namespace CredentialPortal.Tests.ApiClient.Generated.Models.StorageTargets
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("domain", Domain);
             writer.WriteStringValue("password", Password);
+            writer.WriteIntValue("port", Port);
             writer.WriteStringValue("sharePath", SharePath);
             writer.WriteStringValue("userName", UserName);
             writer.WriteAdditionalData(AdditionalData);

@@ -146,6 +146,7 @@ public static class PortalHost
         });
         services.AddHttpContextAccessor();
         services.AddScoped<CredentialPortal.Components.Shared.PortalActor>();
+        services.AddScoped<CredentialPortal.Components.Shared.StepUpSession>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 

@@ -32,6 +32,9 @@ public sealed class PortalOptions
     /// </summary>
     public string? PasskeyServerDomain { get; set; }
 
+    /// <summary>How long a sign-in or a step-up confirmation covers sensitive changes before the portal asks again.</summary>
+    public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Portal cookie lifetime without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -13,7 +13,9 @@ public class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? playwright;
 
-    public BrowserFixture() : this(new PortalAppFactory(), "browser-portal.log") { }
+    // The shared admin sign-in (AdminPageAsync) lives for the whole run: longer than the step-up window, which would
+    // otherwise ask tests for the password halfway through. OpenSessionBrowserTests tests the window on its own portal.
+    public BrowserFixture() : this(new PortalAppFactory(overrides: new Dictionary<string, string?> { ["Portal:StepUpWindow"] = "1.00:00:00" }), "browser-portal.log") { }
 
     /// <summary>A portal with settings of its own (short revalidation, a manual clock…), and where its log goes.</summary>
     protected BrowserFixture(PortalAppFactory portal, string logName)

@@ -95,4 +95,44 @@ public class OpenSessionBrowserTests(OpenSessionBrowserTests.Portal browser) : I
         Assert.Matches(SignInPage, auditorTab.Url);
         lock (browser.PageErrors) Assert.True(browser.PageErrors.Count == 0, string.Join("\n", browser.PageErrors));
     }
+
+    [Fact]
+    public async Task A_change_of_roles_after_the_step_up_window_asks_for_the_password_again_and_the_answer_covers_the_next_five_minutes()
+    {
+        var page = await OpenAsync("admin", PortalAppFactory.AdminPassword, "/users/11");
+        async Task<ILocator> OpenRolesAsync()
+        {
+            await page.GetByTestId("edit-roles").ClickAsync();
+            return page.GetByRole(AriaRole.Dialog);
+        }
+
+        // Just signed in: the sign-in is the confirmation.
+        await Assertions.Expect((await OpenRolesAsync()).GetByTestId("roles-dialog")).ToBeVisibleAsync();
+        await page.GetByTestId("roles-cancel").ClickAsync();
+
+        // Six minutes later the portal asks again; a wrong answer is refused by the field, the right one goes on.
+        browser.Clock.Advance(TimeSpan.FromMinutes(6));
+        var stepUp = (await OpenRolesAsync()).GetByTestId("step-up-dialog");
+        await Assertions.Expect(stepUp).ToBeVisibleAsync();
+        await AxeCheck.AssertAccessibleAsync(page, "the step-up dialog");
+        await page.GetByLabel("Your password or authenticator code").FillAsync("not the password");
+        await page.GetByTestId("step-up-confirm").ClickAsync();
+        await Assertions.Expect(stepUp).ToContainTextAsync("not your password");
+        await page.GetByLabel("Your password or authenticator code").FillAsync(PortalAppFactory.AdminPassword);
+        await page.GetByTestId("step-up-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("roles-dialog")).ToBeVisibleAsync();
+        await page.GetByTestId("roles-cancel").ClickAsync();
+
+        // Within the window of that confirmation: no question.
+        browser.Clock.Advance(TimeSpan.FromMinutes(4));
+        await Assertions.Expect((await OpenRolesAsync()).GetByTestId("roles-dialog")).ToBeVisibleAsync();
+        await page.GetByTestId("roles-cancel").ClickAsync();
+
+        using var scope = browser.Portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortal.Data.PortalDbContext>();
+        var outcomes = db.AuditRecords.Where(r => r.Action == AuditActions.StepUp).OrderBy(r => r.Sequence).Select(r => r.Outcome).ToList();
+        Assert.Equal(["refused: wrong password or code (before a change of roles)", "confirmed with the password (before a change of roles)"], outcomes);
+        Assert.DoesNotContain(db.AuditRecords.Select(r => r.Outcome + r.Properties).ToList(), text => text.Contains(PortalAppFactory.AdminPassword, StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
 }

@@ -41,6 +41,7 @@ public static class DomainServices
         services.AddSingleton<AccountStamps>();
         services.AddSingleton<TwoFactor.TwoFactorSignIn>();
         services.AddSingleton<TwoFactor.Passkeys>();
+        services.AddSingleton<Users.StepUp>();
         services.AddSingleton<Organisations.MachineUserAccounts>();
         services.AddSingleton<ServerConfiguration.ConfigurationStorage>();
         services.AddSingleton<ServerConfiguration.ConfigurationValues>();

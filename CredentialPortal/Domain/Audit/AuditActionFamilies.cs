@@ -8,7 +8,7 @@ public static class AuditActionFamilies
 {
     public static readonly IReadOnlyList<AuditActionFamily> All =
     [
-        new("sign-in", "Sign-in", [AuditActions.SignInSucceeded, AuditActions.SignInFailed, AuditActions.SignInThrottled], []),
+        new("sign-in", "Sign-in", [AuditActions.SignInSucceeded, AuditActions.SignInFailed, AuditActions.SignInThrottled, AuditActions.StepUp], []),
         new("two-factor", "Two-factor", [AuditActions.TwoFactorEnrolled, AuditActions.TwoFactorRemoved, AuditActions.TwoFactorReset,
             AuditActions.RecoveryCodeUsed, AuditActions.TwoFactorCodeReplayed, AuditActions.PasskeyAdded, AuditActions.PasskeyRenamed, AuditActions.PasskeyRemoved], []),
         new("password", "Password", [AuditActions.PasswordSet, AuditActions.TemporaryPasswordSet, AuditActions.TemporaryPasswordExpired, AuditActions.TemporaryPasswordChanged], []),

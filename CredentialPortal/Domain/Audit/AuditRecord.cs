@@ -18,6 +18,8 @@ public static class AuditActions
     public const string PasskeyAdded = "passkey-added";
     public const string PasskeyRenamed = "passkey-renamed";
     public const string PasskeyRemoved = "passkey-removed";
+    /// <summary>The signed-in person confirmed (or failed to confirm) it is them before a sensitive change.</summary>
+    public const string StepUp = "step-up";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
     /// <summary>A verification lockout was set (too many failed verifications).</summary>

@@ -148,6 +148,11 @@ public sealed class PortalSignInManager(
         return new(user, SignInResult.Success, actor);
     }
 
+    /// <summary>Every portal sign-in (and its refresh after a password change) stamps its time: a fresh sign-in counts as a step-up.</summary>
+    public override Task SignInWithClaimsAsync(PortalUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims) =>
+        base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims.Where(c => c.Type != StepUp.SignInTimeClaim)
+            .Append(new System.Security.Claims.Claim(StepUp.SignInTimeClaim, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
     /// <summary>Every refused sign-in of a known account: a warning in the log and an audit record, with the reason and never the secret.</summary>
     private async Task RecordRefusalAsync(Actor actor, int userId, string reason)
     {

@@ -1,0 +1,82 @@
+using CredentialPortal.Data;
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.TwoFactor;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Domain.Users;
+
+/// <summary>What a step-up is asked for (docs/design.md §6.9): the changes that decide who can do what.</summary>
+public enum SensitiveChange
+{
+    SecuritySettings,
+    Roles,
+    TwoFactor,
+    Lockout,
+}
+
+/// <summary>
+/// Step-up (OWASP ASVS 7.5.1, docs/design.md §6.9): before a sensitive change the signed-in person confirms it is them —
+/// with their password, or a current code from their authenticator app — unless they signed in or confirmed within
+/// <see cref="PortalOptions.StepUpWindow"/>. A wrong answer counts toward the same sign-in lockout as a wrong password,
+/// and every confirmation and refusal is audited (<c>step-up</c>), never with what was typed.
+/// </summary>
+public sealed class StepUp(IServiceScopeFactory scopes, TwoFactorSignIn twoFactor, IDbContextFactory<PortalDbContext> contexts, AuditTrail audit,
+    IOptions<PortalOptions> options, TimeProvider clock)
+{
+    /// <summary>The claim a sign-in stamps with its time (Unix seconds): a fresh sign-in is a fresh confirmation.</summary>
+    public const string SignInTimeClaim = "auth_time";
+
+    public TimeSpan Window => options.Value.StepUpWindow;
+
+    /// <summary>Is a confirmation at <paramref name="confirmedAt"/> still good now?</summary>
+    public bool IsFresh(DateTimeOffset? confirmedAt) => confirmedAt is { } at && clock.GetUtcNow() - at < Window;
+
+    /// <summary>Checks the person's password or authenticator code for <paramref name="change"/>; the time of a success is the new confirmation.</summary>
+    public async Task<DomainResult<DateTimeOffset>> ConfirmAsync(Actor actor, SensitiveChange change, string? secret, CancellationToken cancellationToken = default)
+    {
+        if (actor.UserId is not { } id) return DomainResult<DateTimeOffset>.Forbidden("Sign in first.");
+        if (string.IsNullOrEmpty(secret))
+        {
+            return DomainResult<DateTimeOffset>.Invalid(new DomainErrors().Add("secret", "Type your password, or a code from your authenticator app.", "required"));
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (user is null || !user.Enabled) return DomainResult<DateTimeOffset>.Forbidden("This account may not make changes.");
+        if (await users.IsLockedOutAsync(user))
+        {
+            await RecordAsync(actor, id, change, "refused: the account is locked out", cancellationToken);
+            return DomainResult<DateTimeOffset>.Forbidden("Too many wrong answers: the account is locked for a while.");
+        }
+        string? how = null;
+        if (user.PasswordHash is not null && await users.CheckPasswordAsync(user, secret)) how = "password";
+        else if (await twoFactor.HasAuthenticatorAsync(id, cancellationToken)
+                 && await twoFactor.CheckCodeAsync(actor, id, secret, cancellationToken) is CodeCheck.Accepted or CodeCheck.RecoveryCodeAccepted) how = "authenticator code";
+        if (how is null)
+        {
+            await users.AccessFailedAsync(user);
+            await RecordAsync(actor, id, change, "refused: wrong password or code", cancellationToken);
+            return DomainResult<DateTimeOffset>.Invalid(new DomainErrors().Add("secret", "That is not your password or a current code. Try again.", "wrong"));
+        }
+        await users.ResetAccessFailedCountAsync(user);
+        await RecordAsync(actor, id, change, $"confirmed with the {how}", cancellationToken);
+        return DomainResult<DateTimeOffset>.Ok(clock.GetUtcNow());
+    }
+
+    private async Task RecordAsync(Actor actor, int userId, SensitiveChange change, string outcome, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.StepUp, "users", userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            outcome: $"{outcome} (before a change of {Describe(change)})")], cancellationToken);
+    }
+
+    public static string Describe(SensitiveChange change) => change switch
+    {
+        SensitiveChange.SecuritySettings => "security settings",
+        SensitiveChange.Roles => "roles",
+        SensitiveChange.TwoFactor => "two-factor sign-in",
+        _ => "a lockout",
+    };
+}

@@ -68,6 +68,12 @@ public static class ApiProblems
     /// <summary>The <c>otp</c> sent was wrong or already used.</summary>
     public const string MfaInvalidCode = "mfa_invalid";
 
+    /// <summary>The account's role must use two-factor, it has none, and its grace period is over: enrol in the portal first.</summary>
+    public const string MfaEnrolmentRequiredCode = "mfa_enrolment_required";
+
+    public static ProblemHttpResult MfaEnrolmentRequired() =>
+        Problem(StatusCodes.Status403Forbidden, "Two-factor enrolment required", Domain.TwoFactor.TwoFactorPolicy.EnrolmentRequiredMessage, MfaEnrolmentRequiredCode);
+
     public static ProblemHttpResult MfaRequired() =>
         Problem(StatusCodes.Status401Unauthorized, "Two-factor code required",
             "This account signs in with two factors: send the code from its authenticator app (or a recovery code) as 'otp' with the same request.", MfaRequiredCode);

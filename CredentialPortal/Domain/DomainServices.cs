@@ -40,6 +40,7 @@ public static class DomainServices
         services.AddSingleton<PeopleCredentials>();
         services.AddSingleton<AccountStamps>();
         services.AddSingleton<TwoFactor.TwoFactorSignIn>();
+        services.AddSingleton<TwoFactor.TwoFactorPolicy>();
         services.AddSingleton<Organisations.MachineUserAccounts>();
         services.AddSingleton<ServerConfiguration.ConfigurationStorage>();
         services.AddSingleton<ServerConfiguration.ConfigurationValues>();

@@ -15,6 +15,8 @@ public static class AuditActions
     public const string TwoFactorReset = "two-factor-reset";
     public const string RecoveryCodeUsed = "recovery-code-used";
     public const string TwoFactorCodeReplayed = "two-factor-code-replayed";
+    /// <summary>A person's two-factor grace period ended without a second factor: enrolment was forced (once per person).</summary>
+    public const string TwoFactorEnrolmentRequired = "two-factor-enrolment-required";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
     /// <summary>A verification lockout was set (too many failed verifications).</summary>

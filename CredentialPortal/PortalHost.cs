@@ -185,7 +185,7 @@ public static class PortalHost
         app.UseRouting(); // explicitly here: after the path fix and the status pages, so both see routing run afresh
         app.UseAuthentication();
         app.UseCurrentApiAccount(apiBasePath);
-        app.UsePasswordChangeGate(apiBasePath);
+        app.UseRequiredActionGate(apiBasePath);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

@@ -100,6 +100,10 @@ public class OpenApiContractTests(CredentialApiTests.Host host) : IClassFixture<
         var token = document["paths"]!["/verba/restapi/v1/auth/token"]!["post"]!["requestBody"]!["content"]!;
         Assert.NotNull(token["application/json"]);
         Assert.NotNull(token["application/x-www-form-urlencoded"]);
+        // Its refusals name their codes, the two-factor policy's among them (docs/design.md §6.5).
+        var tokenAnswers = document["paths"]!["/verba/restapi/v1/auth/token"]!["post"]!["responses"]!;
+        Assert.Contains("mfa_required", (string?)tokenAnswers["401"]!["description"]);
+        Assert.Contains("mfa_enrolment_required", (string?)tokenAnswers["403"]!["description"]);
         // The source document's requests are the examples.
         Assert.Equal("secretAccessKey", (string?)document["paths"]!["/verba/restapi/v1/storageTargets/{id}/password/verify"]!["post"]!["requestBody"]!["content"]!["application/json"]!["examples"]!["sourceDocument"]!["value"]!["property"]);
     }

@@ -42,6 +42,16 @@ public class AccessibilityBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_settings_page_with_the_two_factor_reminder_has_no_serious_or_critical_accessibility_violation()
+    {
+        // The administrator has no second factor yet: within the grace period every page carries the reminder.
+        var page = await browser.AdminPageAsync("/settings");
+        await Assertions.Expect(page.GetByTestId("two-factor-reminder")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Roles that must use two-factor" })).ToBeVisibleAsync();
+        await AxeCheck.AssertAccessibleAsync(page, "/settings with the two-factor reminder");
+    }
+
+    [Fact]
     public async Task The_sign_in_page_has_no_serious_or_critical_accessibility_violation()
     {
         var page = await browser.NewPageAsync();

@@ -1,5 +1,9 @@
 using System.Net.Http.Json;
 using System.Net;
+using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.Settings;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CredentialPortal.Tests.Browser;
@@ -82,17 +86,45 @@ public class AdministrationBrowserTests(BrowserFixture browser)
     {
         var page = await browser.AdminPageAsync("/settings");
 
-        var minimum = page.GetByLabel("Minimum length");
+        var minimum = page.GetByLabel("Minimum length with two-factor", new() { Exact = true });
         await Assertions.Expect(minimum).ToHaveValueAsync("12");
+        await Assertions.Expect(page.GetByLabel("Minimum length without two-factor", new() { Exact = true })).ToHaveValueAsync("15");
         await minimum.FillAsync("3");
         await minimum.PressAsync("Tab");
         // SecuritySettingsValidator's message, by the field.
-        await Assertions.Expect(page.GetByText("'Minimum length' must be from 8 to 128.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("'Minimum length with two-factor' must be from 8 to 128.")).ToBeVisibleAsync();
         await page.GetByTestId("settings-save").ClickAsync();
         await Assertions.Expect(page.GetByTestId("settings-outcome")).ToHaveTextAsync("Not saved: correct the marked settings.");
 
         await page.ReloadAsync();
         await BrowserFixture.WaitForInteractivityAsync(page);
-        await Assertions.Expect(page.GetByLabel("Minimum length")).ToHaveValueAsync("12");
+        await Assertions.Expect(page.GetByLabel("Minimum length with two-factor", new() { Exact = true })).ToHaveValueAsync("12");
+    }
+
+    [Fact]
+    public async Task The_roles_that_must_use_two_factor_are_ticked_from_the_role_list_and_saved_with_the_grace_period()
+    {
+        var page = await browser.AdminPageAsync("/settings");
+        var roles = page.GetByRole(AriaRole.Group, new() { Name = "Roles that must use two-factor" });
+        foreach (var role in new[] { PortalRoles.Administrator, PortalRoles.Helpdesk, PortalRoles.Auditor })
+        {
+            await Assertions.Expect(roles.GetByLabel(role, new() { Exact = true })).ToBeCheckedAsync();
+        }
+        await Assertions.Expect(roles.GetByLabel(PortalRoles.Integrator, new() { Exact = true })).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Two-factor grace period (days)")).ToHaveValueAsync("7");
+
+        await roles.GetByLabel(PortalRoles.Integrator, new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Two-factor grace period (days)").FillAsync("14");
+        await page.GetByTestId("settings-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("settings-outcome")).ToHaveTextAsync("Settings saved. They apply from the next check on.");
+
+        var store = browser.Portal.Services.GetRequiredService<SecuritySettingsStore>();
+        var saved = await store.GetAsync();
+        Assert.Equal("Administrator, Helpdesk, Auditor, Integrator", saved.TwoFactorRequiredRoles);
+        Assert.Equal(14, saved.TwoFactorGracePeriodDays);
+        // Put the defaults back for the other tests of this portal.
+        saved.TwoFactorRequiredRoles = new SecuritySettings().TwoFactorRequiredRoles;
+        saved.TwoFactorGracePeriodDays = 7;
+        Assert.True((await store.UpdateAsync(new Actor(1, "admin", Door.UI) { Roles = [PortalRoles.Administrator] }, saved)).Succeeded);
     }
 }

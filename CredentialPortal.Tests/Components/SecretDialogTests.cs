@@ -20,7 +20,7 @@ public class SecretDialogTests : PortalComponentTest
         };
         if (withPolicy)
         {
-            parameters[nameof(SecretDialog.Check)] = (Func<string, IReadOnlyList<PolicyViolation>>)(value => PasswordPolicy.Check(new SecuritySettings(), value, "gabor.toth"));
+            parameters[nameof(SecretDialog.Check)] = (Func<string, IReadOnlyList<PolicyViolation>>)(value => PasswordPolicy.Check(new SecuritySettings(), value, "gabor.toth", PasswordHolder.PersonWithoutSecondFactor));
             parameters[nameof(SecretDialog.Strength)] = (Func<string, int>)(value => PasswordPolicy.StrengthScore(value, "gabor.toth"));
         }
         if (thenTest is not null) parameters[nameof(SecretDialog.ThenTest)] = thenTest;
@@ -47,6 +47,30 @@ public class SecretDialogTests : PortalComponentTest
         Assert.Equal(["a long enough pass phrase"], submitted);
         Assert.NotNull(dialog.Find("[data-testid=secret-saved]"));
         Assert.Empty(dialog.FindAll("[data-testid=one-time-secret]")); // typed by a person: nothing to reveal
+    }
+
+    [Theory]
+    [InlineData(PasswordHolder.PersonWithoutSecondFactor, 15)]
+    [InlineData(PasswordHolder.PersonWithSecondFactor, 12)]
+    [InlineData(PasswordHolder.MachineUser, 12)]
+    public void A_password_dialog_states_and_checks_the_minimum_length_of_the_account_it_is_for(PasswordHolder holder, int minimum)
+    {
+        var parameters = SecretDialog.ForPassword(new SecuritySettings(), "gabor.toth", holder, value => Task.FromResult<IReadOnlyList<string>>([]));
+        var dialog = OpenDialog<SecretDialog>(parameters);
+        Assert.StartsWith($"At least {minimum} characters", dialog.Find("[data-testid=password-requirement]").TextContent);
+
+        dialog.Find("[data-testid=secret-new]").Input("thirteen char"); // 13 characters
+        if (minimum > 13)
+        {
+            var refused = dialog.Find("[data-testid=policy-violations] li[data-code=too_short]").TextContent;
+            Assert.Contains($"at least {minimum} characters", refused);
+        }
+        else
+        {
+            Assert.NotNull(dialog.Find("[data-testid=policy-ok]"));
+        }
+        dialog.Find("[data-testid=secret-new]").Input("new plain password"); // the source document's example, 18
+        Assert.NotNull(dialog.Find("[data-testid=policy-ok]"));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class AuditAtomicityTests : IClassFixture<DomainFixture>
 
     public static TheoryData<string> Changes =>
     [
-        "connector", "person", "person password", "roles", "disable", "machine user", "organisation", "membership", "setting",
+        "connector", "person", "person password", "roles", "disable", "machine user", "organisation", "membership", "setting", "two-factor roles",
         "profile value", "server value", "server value removed", "registry report", "tasks applied",
     ];
 
@@ -66,6 +66,8 @@ public class AuditAtomicityTests : IClassFixture<DomainFixture>
                 "organisation" => Describe(await s.GetRequiredService<MachineUserAccounts>().CreateOrgAsync(Admin, "Faulty audit organisation")),
                 "membership" => Describe(await s.GetRequiredService<MachineUserAccounts>().SetMembershipAsync(Admin, 1, 16, OrgRole.Admin)),
                 "setting" => Describe(await ChangeSettingAsync(s.GetRequiredService<SecuritySettingsStore>())),
+                // Also starts the grace period of every Integrator, in the same transaction: undone with the rest.
+                "two-factor roles" => Describe(await ChangeTwoFactorRolesAsync(s.GetRequiredService<SecuritySettingsStore>())),
                 "profile value" => Describe(await servers.SetProfileValueAsync(Admin, 1, Secret, JsonValue.Create("profile secret under a faulty audit"))),
                 "server value" => Describe(await servers.SetServerValueAsync(Admin, "mr01", Secret, JsonValue.Create("server secret under a faulty audit"), remove: false)),
                 "server value removed" => Describe(await servers.SetServerValueAsync(Admin, "mr01", Secret, null, remove: true)),
@@ -98,7 +100,14 @@ public class AuditAtomicityTests : IClassFixture<DomainFixture>
     private static async Task<DomainResult<SecuritySettings>> ChangeSettingAsync(SecuritySettingsStore store)
     {
         var settings = (await store.GetAsync()).Copy();
-        settings.PasswordMinLength += 1;
+        settings.PasswordMinLengthWithTwoFactor += 1;
+        return await store.UpdateAsync(Admin, settings);
+    }
+
+    private static async Task<DomainResult<SecuritySettings>> ChangeTwoFactorRolesAsync(SecuritySettingsStore store)
+    {
+        var settings = (await store.GetAsync()).Copy();
+        settings.TwoFactorRequiredRoles = SecuritySettings.JoinRoles([.. SecuritySettings.RoleNames(settings.TwoFactorRequiredRoles), PortalRoles.Integrator]);
         return await store.UpdateAsync(Admin, settings);
     }
 

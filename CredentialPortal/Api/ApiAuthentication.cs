@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CredentialPortal.Domain.Access;
+using CredentialPortal.Domain.TwoFactor;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Domain.Verification;
 using Microsoft.AspNetCore.Authentication;
@@ -34,8 +35,9 @@ public static class ApiAuthentication
 
     /// <summary>
     /// Runs on every API request between authentication and authorization: the token's account must still exist, be
-    /// enabled and carry the same security stamp (a password change or disabling revokes tokens at once), and a caller
-    /// locked out by failed verifications is refused. The account's current roles are what the permission policies then
+    /// enabled and carry the same security stamp (a password change or disabling revokes tokens at once), must not owe a
+    /// new password or (its two-factor grace period over) an enrolment, and a caller locked out by failed verifications
+    /// is refused. The account's current roles are what the permission policies then
     /// decide with (<see cref="CurrentRoles"/>). Both checks are served from memory.
     /// </summary>
     public static IApplicationBuilder UseCurrentApiAccount(this IApplicationBuilder app, string basePath) =>
@@ -65,6 +67,12 @@ public static class ApiAuthentication
             }
             http.User = principal;
             CurrentRoles.Set(http, current.Roles);
+            // A token issued within the two-factor grace period stops with it (docs/design.md §6.5).
+            if ((await http.RequestServices.GetRequiredService<TwoFactorPolicy>().CheckInAsync(ApiCaller.Actor(http), userId, http.RequestAborted)).MustEnrolNow)
+            {
+                await ApiProblems.MfaEnrolmentRequired().ExecuteAsync(http);
+                return;
+            }
             var lockout = http.RequestServices.GetRequiredService<VerificationLockout>();
             if (lockout.IsLockedOut(ApiCaller.Actor(http).Key, out var until))
             {

@@ -68,6 +68,13 @@ public static class ApiProblems
     /// <summary>The <c>otp</c> sent was wrong or already used.</summary>
     public const string MfaInvalidCode = "mfa_invalid";
 
+    /// <summary>The account's role must use two-factor, it has none, and its grace period is over: enrol in the portal first.</summary>
+    public const string MfaEnrolmentRequiredCode = "mfa_enrolment_required";
+
+    public static ProblemHttpResult MfaEnrolmentRequired() =>
+        Problem(StatusCodes.Status403Forbidden, "Two-factor enrolment required", Domain.TwoFactor.TwoFactorPolicy.EnrolmentRequiredMessage, MfaEnrolmentRequiredCode);
+
+
     /// <summary>
     /// The password was right; a second factor is needed. An account whose only second factor is a passkey cannot give
     /// one here (the API has no WebAuthn ceremony): it is told to enrol an authenticator app for API use.

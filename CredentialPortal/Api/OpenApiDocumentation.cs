@@ -209,7 +209,7 @@ public static class OpenApiDocumentation
     {
         [400] = "The request could not be read or a value is invalid: `errors` names each property. Nothing was changed.",
         [401] = "No valid bearer token (or, for /auth/token, a wrong login name or password; `code: mfa_required` when the account has two-factor and no `otp` was sent, `mfa_invalid` for a wrong or reused one; `code: temporary_password_expired` when the right temporary password has expired: ask the helpdesk for a new one).",
-        [403] = "The caller's role does not hold the permission this operation requires, or (`code: password_change_required`) the account has a temporary password and must choose a new one in the portal first.",
+        [403] = "The caller's role does not hold the permission this operation requires, or (`code: password_change_required`) the account has a temporary password and must choose a new one in the portal first, or (`code: mfa_enrolment_required`, also from /auth/token) the account's role must use two-factor, it has none and its grace period has ended: sign in to the portal and enrol an authenticator app at /account/security first.",
         [404] = "Nothing with this id exists.",
         [409] = "The change conflicts with the entity's state (e.g. an AD-synchronised user) or a prerequisite is not met.",
         [412] = "The If-Match ETag is stale: someone changed the entity since it was read. Read it again.",

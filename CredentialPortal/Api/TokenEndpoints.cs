@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.TwoFactor;
 using CredentialPortal.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,8 @@ namespace CredentialPortal.Api;
 /// <summary>
 /// <c>POST /auth/token</c>: <c>{"client_id","client_secret"}</c> (JSON or form fields) signs in with a login name and
 /// password, plus <c>"otp"</c> for an account with two-factor; <c>{"refresh_token"}</c> renews. Unknown names and
-/// wrong passwords get the same 401.
+/// wrong passwords get the same 401. An account whose role must use two-factor and whose grace period ended without it
+/// gets 403 <c>mfa_enrolment_required</c> (docs/design.md §6.5).
 /// </summary>
 public static class TokenEndpoints
 {
@@ -25,7 +27,7 @@ public static class TokenEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(
-        HttpContext http, PortalSignInManager signIn, PeopleCredentials people, AccountStamps stamps, Domain.TwoFactor.TwoFactorSignIn twoFactor)
+        HttpContext http, PortalSignInManager signIn, PeopleCredentials people, AccountStamps stamps, TwoFactorPolicy twoFactorPolicy, TwoFactorSignIn twoFactor)
     {
         var fields = await ReadFieldsAsync(http);
         if (fields.Problem is not null) return fields.Problem;
@@ -40,6 +42,8 @@ public static class TokenEndpoints
                 return ApiProblems.Unauthorized("The refresh token is invalid or expired, or the account changed. Sign in again.");
             }
             if (user.MustChangePassword) return ApiProblems.PasswordChangeRequired();
+            var renewing = new Actor(user.Id, user.LoginName, Door.API, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
+            if ((await twoFactorPolicy.CheckInAsync(renewing, user.Id)).MustEnrolNow) return ApiProblems.MfaEnrolmentRequired();
             return TypedResults.Ok(ApiAuthentication.Issue(http, await signIn.CreateUserPrincipalAsync(user)));
         }
 
@@ -60,7 +64,7 @@ public static class TokenEndpoints
                 await people.RecordSignInAsync(check.Actor, check.User!.Id, succeeded: false, "two-factor code required");
                 return ApiProblems.MfaRequired(passkeyOnly: !await twoFactor.HasAuthenticatorAsync(check.User!.Id));
             }
-            if (await signIn.CheckSecondFactorAsync(check, otp) is not (Domain.TwoFactor.CodeCheck.Accepted or Domain.TwoFactor.CodeCheck.RecoveryCodeAccepted))
+            if (await signIn.CheckSecondFactorAsync(check, otp) is not (CodeCheck.Accepted or CodeCheck.RecoveryCodeAccepted))
             {
                 return ApiProblems.MfaInvalid();
             }
@@ -77,6 +81,12 @@ public static class TokenEndpoints
         }
         var account = check.User!;
         stamps.Invalidate(account.Id); // a successful sign-in may have rehashed the password (new stamp)
+        // A role that must use two-factor, without it: the grace period starts now if it has not; after it, no token.
+        if ((await twoFactorPolicy.CheckInAsync(check.Actor, account.Id)).MustEnrolNow)
+        {
+            await people.RecordSignInAsync(check.Actor, account.Id, succeeded: false, "two-factor enrolment required");
+            return ApiProblems.MfaEnrolmentRequired();
+        }
         await people.RecordSignInAsync(check.Actor, account.Id, succeeded: true);
         return TypedResults.Ok(ApiAuthentication.Issue(http, await signIn.CreateUserPrincipalAsync(account)));
     }

@@ -42,6 +42,7 @@ public static class DomainServices
         services.AddSingleton<TwoFactor.TwoFactorSignIn>();
         services.AddSingleton<TwoFactor.Passkeys>();
         services.AddSingleton<Users.StepUp>();
+        services.AddSingleton<TwoFactor.TwoFactorPolicy>();
         services.AddSingleton<Organisations.MachineUserAccounts>();
         services.AddSingleton<ServerConfiguration.ConfigurationStorage>();
         services.AddSingleton<ServerConfiguration.ConfigurationValues>();

@@ -10,7 +10,7 @@ public static class AuditActionFamilies
     [
         new("sign-in", "Sign-in", [AuditActions.SignInSucceeded, AuditActions.SignInFailed, AuditActions.SignInThrottled, AuditActions.StepUp], []),
         new("two-factor", "Two-factor", [AuditActions.TwoFactorEnrolled, AuditActions.TwoFactorRemoved, AuditActions.TwoFactorReset,
-            AuditActions.RecoveryCodeUsed, AuditActions.TwoFactorCodeReplayed, AuditActions.PasskeyAdded, AuditActions.PasskeyRenamed, AuditActions.PasskeyRemoved], []),
+            AuditActions.RecoveryCodeUsed, AuditActions.TwoFactorCodeReplayed, AuditActions.PasskeyAdded, AuditActions.PasskeyRenamed, AuditActions.PasskeyRemoved, AuditActions.TwoFactorEnrolmentRequired], []),
         new("password", "Password", [AuditActions.PasswordSet, AuditActions.TemporaryPasswordSet, AuditActions.TemporaryPasswordExpired, AuditActions.TemporaryPasswordChanged], []),
         new("secret", "Secret", [AuditActions.SecretRotated, AuditActions.Verification], []),
         new("role", "Role", [AuditActions.RoleChanged], []),

@@ -20,6 +20,8 @@ public static class AuditActions
     public const string PasskeyRemoved = "passkey-removed";
     /// <summary>The signed-in person confirmed (or failed to confirm) it is them before a sensitive change.</summary>
     public const string StepUp = "step-up";
+    /// <summary>A person's two-factor grace period ended without a second factor: enrolment was forced (once per person).</summary>
+    public const string TwoFactorEnrolmentRequired = "two-factor-enrolment-required";
     public const string RoleChanged = "role-changed";
     public const string PolicyChanged = "policy-changed";
     /// <summary>A verification lockout was set (too many failed verifications).</summary>

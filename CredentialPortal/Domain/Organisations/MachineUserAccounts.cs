@@ -130,7 +130,7 @@ public sealed partial class MachineUserAccounts(
         var rules = await settings.GetAsync(cancellationToken);
         if (password is not null)
         {
-            foreach (var violation in PasswordPolicy.Check(rules, password, name ?? DefaultNamePrefix))
+            foreach (var violation in PasswordPolicy.Check(rules, password, name ?? DefaultNamePrefix, PasswordHolder.MachineUser))
             {
                 errors.Add("password", violation.Message, violation.Code);
             }
@@ -155,7 +155,7 @@ public sealed partial class MachineUserAccounts(
             return DomainResult<MachineUserCreated>.Conflict($"The name '{loginName}' is taken.");
         }
         var generated = password is null ? PasswordGenerator.Generate(rules) : null;
-        if (password is not null && PasswordPolicy.Check(rules, password, loginName) is { Count: > 0 } late)
+        if (password is not null && PasswordPolicy.Check(rules, password, loginName, PasswordHolder.MachineUser) is { Count: > 0 } late)
         {
             // The default name is known only now: recheck "not containing the login name".
             return DomainResult<MachineUserCreated>.Invalid(late.Aggregate(new DomainErrors(), (e, v) => e.Add("password", v.Message, v.Code)));

@@ -5,6 +5,20 @@ namespace CredentialPortal.Domain.Passwords;
 /// <summary>One rule a candidate password breaks: a stable code for programs and a sentence for people.</summary>
 public sealed record PolicyViolation(string Code, string Message);
 
+/// <summary>Whose password it is: the minimum length depends on it (NIST SP 800-63B-4 §3.1.1.2, docs/design.md §6.1).</summary>
+public enum PasswordHolder
+{
+    /// <summary>A person who signs in with the password alone: the longer minimum.</summary>
+    PersonWithoutSecondFactor,
+    /// <summary>A person with a second factor (<see cref="TwoFactor.TwoFactorPolicy.HasSecondFactorAsync"/>).</summary>
+    PersonWithSecondFactor,
+    /// <summary>
+    /// A connector (machine) user, which signs in to the API only and never enrols: it keeps the minimum it had before
+    /// the length was split by factor (the single minimum then, the with-two-factor one now), so no connector breaks.
+    /// </summary>
+    MachineUser,
+}
+
 /// <summary>
 /// The password rules of docs/design.md §6.1 that need only the candidate (history needs stored hashes:
 /// <see cref="Users.PeopleCredentials.CheckPasswordAsync"/>). Returns every rule broken, not just the first, so a
@@ -20,14 +34,32 @@ public static class PasswordPolicy
     public const string TooWeak = "too_weak";
     public const string Reused = "reused";
 
-    public static IReadOnlyList<PolicyViolation> Check(SecuritySettings settings, string candidate, string? loginName)
+    /// <summary>The shortest password accepted for <paramref name="holder"/>.</summary>
+    public static int MinimumLength(SecuritySettings settings, PasswordHolder holder) => holder switch
+    {
+        PasswordHolder.PersonWithoutSecondFactor => settings.PasswordMinLengthWithoutTwoFactor,
+        _ => settings.PasswordMinLengthWithTwoFactor,
+    };
+
+    /// <summary>What a form says about the minimum before anything is typed: the number, and why that one.</summary>
+    public static string LengthRequirement(SecuritySettings settings, PasswordHolder holder) => holder switch
+    {
+        PasswordHolder.PersonWithoutSecondFactor => $"At least {MinimumLength(settings, holder)} characters: this account signs in with the password alone.",
+        PasswordHolder.PersonWithSecondFactor => $"At least {MinimumLength(settings, holder)} characters: this account signs in with a second factor too.",
+        _ => $"At least {MinimumLength(settings, holder)} characters.",
+    };
+
+    public static IReadOnlyList<PolicyViolation> Check(SecuritySettings settings, string candidate, string? loginName, PasswordHolder holder)
     {
         var violations = new List<PolicyViolation>();
         // Length counts characters as people see them (a surrogate pair is one).
         var length = new System.Globalization.StringInfo(candidate).LengthInTextElements;
-        if (length < settings.PasswordMinLength)
+        var minimum = MinimumLength(settings, holder);
+        if (length < minimum)
         {
-            violations.Add(new(TooShort, $"Use at least {settings.PasswordMinLength} characters (this one has {length})."));
+            violations.Add(new(TooShort, holder == PasswordHolder.PersonWithoutSecondFactor
+                ? $"Use at least {minimum} characters (this one has {length}): the password is this account's only factor."
+                : $"Use at least {minimum} characters (this one has {length})."));
         }
         if (length > settings.PasswordMaxLength)
         {

@@ -18,11 +18,14 @@ public sealed class SecuritySettingsStore
     private readonly IValidator<SecuritySettings> validator;
     private readonly AuditTrail audit;
     private readonly ClusterSignals signals;
+    private readonly Users.AccountStamps stamps;
+    private readonly TimeProvider clock;
     private volatile SecuritySettings? current;
 
-    public SecuritySettingsStore(IDbContextFactory<PortalDbContext> contexts, IValidator<SecuritySettings> validator, AuditTrail audit, ClusterSignals signals)
+    public SecuritySettingsStore(IDbContextFactory<PortalDbContext> contexts, IValidator<SecuritySettings> validator, AuditTrail audit, ClusterSignals signals,
+        Users.AccountStamps stamps, TimeProvider clock)
     {
-        (this.contexts, this.validator, this.audit, this.signals) = (contexts, validator, audit, signals);
+        (this.contexts, this.validator, this.audit, this.signals, this.stamps, this.clock) = (contexts, validator, audit, signals, stamps, clock);
         // Another instance changed them: read them again on next use.
         signals.Subscribe(Topic, _ => current = null, () => current = null);
     }
@@ -37,7 +40,11 @@ public sealed class SecuritySettingsStore
         return loaded.Copy();
     }
 
-    /// <summary>Validates and saves new settings; every changed rule is audited with old→new. Stale copies get a conflict.</summary>
+    /// <summary>
+    /// Validates and saves new settings; every changed rule is audited with old→new. Stale copies get a conflict. A change
+    /// of the roles that must use two-factor starts (or ends) the grace period of everyone it concerns, in the same
+    /// transaction (<see cref="TwoFactor.TwoFactorPolicy"/>).
+    /// </summary>
     public async Task<DomainResult<SecuritySettings>> UpdateAsync(Actor actor, SecuritySettings proposed, CancellationToken cancellationToken = default)
     {
         if (actor.Refuse<SecuritySettings>(Permission.ManageSettings) is { } refused) return refused;
@@ -75,8 +82,22 @@ public sealed class SecuritySettingsStore
             return DomainResult<SecuritySettings>.Ok(stored.Copy());
         }
         stored.Version++;
-        await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.PolicyChanged, "settings", "security", changes.Keys, changes)], cancellationToken);
+        var record = audit.Describe(actor, AuditActions.PolicyChanged, "settings", "security", changes.Keys, changes);
+        var twoFactorRoles = changes.ContainsKey(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(nameof(SecuritySettings.TwoFactorRequiredRoles)));
+        if (twoFactorRoles)
+        {
+            await audit.CommitAsync(db, async token =>
+            {
+                await TwoFactor.TwoFactorPolicy.FollowPolicyAsync(db, stored, clock.GetUtcNow().UtcDateTime, token);
+                return [record];
+            }, cancellationToken);
+        }
+        else
+        {
+            await audit.CommitAsync(db, [record], cancellationToken);
+        }
         current = stored.Copy();
+        if (twoFactorRoles) stamps.InvalidateAll(); // whose grace period runs changed with it
         await signals.PublishAsync(Topic, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
         return DomainResult<SecuritySettings>.Ok(stored.Copy());
     }

@@ -82,6 +82,7 @@ public sealed class Passkeys(IDbContextFactory<PortalDbContext> contexts, AuditT
         db.UserPasskeys.Add(stored);
         var first = !user.TwoFactorEnabled;
         user.TwoFactorEnabled = true;
+        TwoFactorPolicy.Lift(user); // a second factor: no grace period runs any more
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.PasskeyAdded, "users", Key(id), ["passkey"],
             outcome: $"passkey '{stored.Data.Name}' added{(first ? "; two-factor sign-in is on" : "")}")], cancellationToken);

@@ -111,6 +111,7 @@ public sealed class TwoFactorSignIn(
         enrolment.ConfirmedAt = clock.GetUtcNow().UtcDateTime;
         enrolment.LastAcceptedStep = step;
         user.TwoFactorEnabled = true;
+        TwoFactorPolicy.Lift(user); // a second factor: no grace period runs any more
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         var codes = NewRecoveryCodes(db, id);
         await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.TwoFactorEnrolled, "users", Key(id), ["authenticator"],

@@ -47,6 +47,7 @@ public sealed class PeopleCredentials(
     VerificationLockout lockout,
     IValidator<PersonFields> fieldsValidator,
     AccountStamps stamps,
+    TwoFactor.TwoFactorPolicy twoFactorPolicy,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<PortalOptions> options)
 {
@@ -238,6 +239,7 @@ public sealed class PeopleCredentials(
         }
         user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        await twoFactorPolicy.FollowRolesAsync(db, user, after, cancellationToken); // a role that must use two-factor starts the grace period
         await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.RoleChanged, Users, Key(user), ["roles"],
             new Dictionary<string, (object?, object?)> { ["roles"] = (string.Join(", ", before), string.Join(", ", after)) })], cancellationToken);
         stamps.Invalidate(id);
@@ -285,13 +287,30 @@ public sealed class PeopleCredentials(
     }
 
     /// <summary>
+    /// Whose password this account's is, for its minimum length (docs/design.md §6.1): a machine user's, or a person's
+    /// with or without a second factor (<see cref="TwoFactor.TwoFactorPolicy.HasSecondFactorAsync"/>).
+    /// </summary>
+    public async Task<PasswordHolder> PasswordHolderAsync(PortalUser user, CancellationToken cancellationToken = default) =>
+        user.IsMachine ? PasswordHolder.MachineUser
+        : user.Id != 0 && await twoFactorPolicy.HasSecondFactorAsync(user.Id, cancellationToken) ? PasswordHolder.PersonWithSecondFactor
+        : PasswordHolder.PersonWithoutSecondFactor;
+
+    /// <summary>The password holder of the account <paramref name="id"/> (see the overload); a person without a second factor when unknown.</summary>
+    public async Task<PasswordHolder> PasswordHolderAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        return user is null ? PasswordHolder.PersonWithoutSecondFactor : await PasswordHolderAsync(user, cancellationToken);
+    }
+
+    /// <summary>
     /// Every rule <paramref name="candidate"/> breaks for this user: the policy's and, when
     /// <paramref name="includeHistory"/>, reuse of a recent password (slow by design: one PBKDF2 per remembered hash).
     /// </summary>
     public async Task<IReadOnlyList<PolicyViolation>> CheckPasswordAsync(PortalUser user, string candidate, bool includeHistory = true, CancellationToken cancellationToken = default)
     {
         var rules = await settings.GetAsync(cancellationToken);
-        var violations = PasswordPolicy.Check(rules, candidate, user.UserName).ToList();
+        var violations = PasswordPolicy.Check(rules, candidate, user.UserName, await PasswordHolderAsync(user, cancellationToken)).ToList();
         if (includeHistory && rules.PasswordHistory > 0 && user.Id != 0)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -33,6 +33,16 @@ public class PortalUser : IdentityUser<int>
     /// <summary>The expiry of the temporary password has been audited (once, by the lockout expiry sweep).</summary>
     public bool TemporaryPasswordExpiryRecorded { get; set; }
 
+    /// <summary>
+    /// Since when the two-factor policy has required a second factor of this person without them having one: the start
+    /// of their grace period (<see cref="TwoFactor.TwoFactorPolicy"/>). Set the first time it is found so (a door, a
+    /// role or policy change), cleared when they enrol or are no longer required; null otherwise.
+    /// </summary>
+    public DateTime? TwoFactorRequiredSince { get; set; }
+
+    /// <summary>The end of that grace period, when enrolment was first forced on the person, is audited (once).</summary>
+    public bool TwoFactorEnforcementRecorded { get; set; }
+
     /// <summary>A connector (machine) user: no email, signs in to the API only, rotated with the <c>unify</c> CLI.</summary>
     public bool IsMachine { get; set; }
 }

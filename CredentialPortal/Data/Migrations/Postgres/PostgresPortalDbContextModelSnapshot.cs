@@ -622,7 +622,10 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<int>("PasswordMaxLength")
                         .HasColumnType("integer");
 
-                    b.Property<int>("PasswordMinLength")
+                    b.Property<int>("PasswordMinLengthWithTwoFactor")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PasswordMinLengthWithoutTwoFactor")
                         .HasColumnType("integer");
 
                     b.Property<bool>("RejectCommonPasswords")
@@ -636,6 +639,13 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<int>("StaleCredentialMaxAgeDays")
                         .HasColumnType("integer");
+
+                    b.Property<int>("TwoFactorGracePeriodDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TwoFactorRequiredRoles")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<int>("VerificationLockMinutes")
                         .HasColumnType("integer");
@@ -662,11 +672,14 @@ namespace CredentialPortal.Data.Migrations.Postgres
                             MinStrengthScore = 0,
                             PasswordHistory = 5,
                             PasswordMaxLength = 128,
-                            PasswordMinLength = 12,
+                            PasswordMinLengthWithTwoFactor = 12,
+                            PasswordMinLengthWithoutTwoFactor = 15,
                             RejectCommonPasswords = true,
                             RejectLoginName = true,
                             RequireCharacterClasses = false,
                             StaleCredentialMaxAgeDays = 90,
+                            TwoFactorGracePeriodDays = 7,
+                            TwoFactorRequiredRoles = "Administrator, Helpdesk, Auditor",
                             VerificationLockMinutes = 15,
                             VerificationMaxFailures = 5,
                             VerificationWindowMinutes = 15,
@@ -835,6 +848,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<bool>("TwoFactorEnforcementRecorded")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("TwoFactorRequiredSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UserName")
                         .HasMaxLength(256)

@@ -595,7 +595,10 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                     b.Property<int>("PasswordMaxLength")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("PasswordMinLength")
+                    b.Property<int>("PasswordMinLengthWithTwoFactor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PasswordMinLengthWithoutTwoFactor")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectCommonPasswords")
@@ -609,6 +612,13 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<int>("StaleCredentialMaxAgeDays")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int>("TwoFactorGracePeriodDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TwoFactorRequiredRoles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("VerificationLockMinutes")
                         .HasColumnType("INTEGER");
@@ -635,11 +645,14 @@ namespace CredentialPortal.Data.Migrations.Sqlite
                             MinStrengthScore = 0,
                             PasswordHistory = 5,
                             PasswordMaxLength = 128,
-                            PasswordMinLength = 12,
+                            PasswordMinLengthWithTwoFactor = 12,
+                            PasswordMinLengthWithoutTwoFactor = 15,
                             RejectCommonPasswords = true,
                             RejectLoginName = true,
                             RequireCharacterClasses = false,
                             StaleCredentialMaxAgeDays = 90,
+                            TwoFactorGracePeriodDays = 7,
+                            TwoFactorRequiredRoles = "Administrator, Helpdesk, Auditor",
                             VerificationLockMinutes = 15,
                             VerificationMaxFailures = 5,
                             VerificationWindowMinutes = 15,
@@ -802,6 +815,12 @@ namespace CredentialPortal.Data.Migrations.Sqlite
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TwoFactorEnforcementRecorded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TwoFactorRequiredSince")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("UserName")
                         .HasMaxLength(256)

@@ -80,8 +80,8 @@ public static class PortalHost
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 1;
-                // Version 3 adds Identity's passkey table (docs/design.md §6.9).
-                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                // Identity's passkey table is mapped by PortalDbContext itself (docs/design.md §6.9), not through
+                // Stores.SchemaVersion: so the host's model is exactly the one the migrations were made from.
             })
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<PortalDbContext>()

@@ -138,7 +138,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         // Live policy feedback while typing.
         await dialog.GetByTestId("secret-new").PressSequentiallyAsync("gabor.toth");
         await Assertions.Expect(dialog.GetByTestId("policy-violations")).ToContainTextAsync("login name");
-        await Assertions.Expect(dialog.GetByTestId("policy-violations")).ToContainTextAsync("at least 12");
+        await Assertions.Expect(dialog.GetByTestId("policy-violations")).ToContainTextAsync("at least 15");
         await Assertions.Expect(dialog.GetByTestId("secret-save")).ToBeDisabledAsync();
 
         await dialog.GetByTestId("secret-generate").ClickAsync();

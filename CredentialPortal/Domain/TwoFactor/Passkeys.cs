@@ -98,8 +98,7 @@ public sealed class Passkeys(IDbContextFactory<PortalDbContext> contexts, AuditT
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await FindOwnAsync(db, id, passkeyId, cancellationToken) is not { } passkey) return DomainResult<PasskeySummary>.NotFound("Passkey");
         var before = passkey.Data.Name;
-        // A new owned instance: EF Core tracks a JSON-mapped owned value as a whole.
-        passkey.Data = Copy(passkey.Data, name!.Trim());
+        passkey.Data.Name = name!.Trim();
         await audit.CommitAsync(db, [audit.Describe(actor, AuditActions.PasskeyRenamed, "users", Key(id), ["passkey"],
             new Dictionary<string, (object?, object?)> { ["passkeyName"] = (before, passkey.Data.Name) }, outcome: $"passkey '{before}' renamed")], cancellationToken);
         return DomainResult<PasskeySummary>.Ok(new(passkeyId, passkey.Data.Name!, passkey.Data.CreatedAt, passkey.Data.IsBackedUp));
@@ -145,18 +144,4 @@ public sealed class Passkeys(IDbContextFactory<PortalDbContext> contexts, AuditT
         if (trimmed.Any(char.IsControl)) return new DomainErrors().Add("name", "A passkey's name cannot contain control characters.", "invalid");
         return null;
     }
-
-    private static IdentityPasskeyData Copy(IdentityPasskeyData data, string name) => new()
-    {
-        PublicKey = data.PublicKey,
-        Name = name,
-        CreatedAt = data.CreatedAt,
-        SignCount = data.SignCount,
-        Transports = data.Transports,
-        IsUserVerified = data.IsUserVerified,
-        IsBackupEligible = data.IsBackupEligible,
-        IsBackedUp = data.IsBackedUp,
-        AttestationObject = data.AttestationObject,
-        ClientDataJson = data.ClientDataJson,
-    };
 }

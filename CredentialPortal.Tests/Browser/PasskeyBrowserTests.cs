@@ -121,7 +121,9 @@ public class PasskeyBrowserTests(BrowserFixture browser)
         await page.GotoAsync("/account/security");
         await BrowserFixture.WaitForInteractivityAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove passkey Office laptop" }).ClickAsync();
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-ok");
+        await Assertions.Expect(confirm).ToBeEnabledAsync();
+        await confirm.ClickAsync();
         await Assertions.Expect(page.GetByTestId("passkeys-empty")).ToBeVisibleAsync();
         await SignOutAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();

@@ -21,17 +21,20 @@ public static class PasskeyEndpoints
 
     public static IEndpointRouteBuilder MapPasskeyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(CreationOptionsPath, CreationOptionsAsync).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
-        endpoints.MapPost(RegisterPath, RegisterAsync).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
-        endpoints.MapPost(RequestOptionsPath, RequestOptionsAsync).AllowAnonymous()
-            .RequireRateLimiting(Api.SignInRateLimit.Policy).DisableAntiforgery().ExcludeFromDescription();
+        // Every ceremony request carries the page's antiforgery token: checked once here for all three.
+        var passkeys = endpoints.MapGroup("").DisableAntiforgery().ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
+            await context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context.HttpContext)
+                ? await next(context)
+                : Refused("The page's form token is missing or stale: reload the page."));
+        passkeys.MapPost(CreationOptionsPath, CreationOptionsAsync).RequireAuthorization();
+        passkeys.MapPost(RegisterPath, RegisterAsync).RequireAuthorization();
+        passkeys.MapPost(RequestOptionsPath, RequestOptionsAsync).AllowAnonymous().RequireRateLimiting(Api.SignInRateLimit.Policy);
         return endpoints;
     }
 
     /// <summary>Options for <c>navigator.credentials.create()</c>: the signed-in person as the WebAuthn user, their existing passkeys excluded.</summary>
-    private static async Task<IResult> CreationOptionsAsync(HttpContext http, PortalSignInManager signIn, IAntiforgery antiforgery)
+    private static async Task<IResult> CreationOptionsAsync(HttpContext http, PortalSignInManager signIn)
     {
-        if (!await antiforgery.IsRequestValidAsync(http)) return Refused("The page's form token is missing or stale: reload the page.");
         var user = await signIn.UserManager.GetUserAsync(http.User);
         if (user is null) return Results.Unauthorized();
         var json = await signIn.MakePasskeyCreationOptionsAsync(new()
@@ -44,9 +47,8 @@ public static class PasskeyEndpoints
     }
 
     /// <summary>The authenticator's answer: Identity verifies the attestation, the domain stores and audits the passkey under its name.</summary>
-    private static async Task<IResult> RegisterAsync(HttpContext http, PortalSignInManager signIn, IAntiforgery antiforgery, Passkeys passkeys)
+    private static async Task<IResult> RegisterAsync(HttpContext http, PortalSignInManager signIn, Passkeys passkeys)
     {
-        if (!await antiforgery.IsRequestValidAsync(http)) return Refused("The page's form token is missing or stale: reload the page.");
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var credential = form["credential"].ToString();
         if (string.IsNullOrEmpty(credential)) return Refused("The browser sent no passkey.");
@@ -71,9 +73,8 @@ public static class PasskeyEndpoints
     }
 
     /// <summary>Options for <c>navigator.credentials.get()</c> with no user: the authenticator offers the passkeys it holds for this portal.</summary>
-    private static async Task<IResult> RequestOptionsAsync(HttpContext http, PortalSignInManager signIn, IAntiforgery antiforgery)
+    private static async Task<IResult> RequestOptionsAsync(HttpContext http, PortalSignInManager signIn)
     {
-        if (!await antiforgery.IsRequestValidAsync(http)) return Refused("The page's form token is missing or stale: reload the page.");
         return Results.Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json");
     }
 

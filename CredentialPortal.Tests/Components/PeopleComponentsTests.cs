@@ -175,6 +175,28 @@ public class UsersGridTests : PortalComponentTest, IClassFixture<UsersGridTests.
         Assert.DoesNotContain("0 users", page.Find("[data-testid=user-count]").TextContent);
     }
 
+    /// <summary>
+    /// What an idle tab on the users list keeps on the server (README, Benchmarks): every component holds the render
+    /// trees of its last two renders for as long as the tab stays open. A row is one grid row, not a component per link;
+    /// the columns have no options menus.
+    /// </summary>
+    [Fact]
+    public void An_idle_interactive_users_page_keeps_few_components()
+    {
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<UsersPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, Logins(page).Count));
+        Assert.NotEqual("", page.Find("[data-testid=user-count]").TextContent);
+        Assert.Empty(page.FindComponents<MudLink>());
+        Assert.Empty(page.FindComponents<MudMenu>());
+        var components = page.FindComponents<IComponent>().Count;
+        Assert.True(components <= MaxComponentsOnIdleUsersPage, $"{components} components on the idle users page (at most {MaxComponentsOnIdleUsersPage})");
+    }
+
+    // 135 measured with this build (the filters, the grid with 25 rows, its header cells and pager; 175 with a MudLink
+    // per row and the column menus).
+    private const int MaxComponentsOnIdleUsersPage = 140;
+
     [Fact]
     public async Task Interactive_it_pages_sorts_and_filters_through_the_domain()
     {

@@ -2,7 +2,9 @@ using System.Net;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using CredentialPortal.Components.Account;
+using CredentialPortal.Domain.Audit;
 using CredentialPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Api;
@@ -102,6 +104,34 @@ public class PortalSessionTests
         Assert.True(await SignedInAsync(client));
         var again = await PortalForms.SignedInClientAsync(portal, "admin", PortalAppFactory.AdminPassword);
         Assert.True(await SignedInAsync(again));
+    }
+
+    [Fact]
+    public async Task The_passkey_ceremonies_refuse_a_request_without_the_pages_antiforgery_token()
+    {
+        var (portal, _) = Start();
+        using var __ = portal;
+        var client = await PortalForms.SignedInClientAsync(portal, "admin", PortalAppFactory.AdminPassword);
+        var page = await client.GetStringAsync("/account/security");
+        var token = new HtmlParser().ParseDocument(page).QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value");
+        Assert.False(string.IsNullOrEmpty(token));
+
+        foreach (var path in new[] { PasskeyEndpoints.CreationOptionsPath, PasskeyEndpoints.RegisterPath, PasskeyEndpoints.RequestOptionsPath,
+                     PasskeyEndpoints.StepUpOptionsPath, PasskeyEndpoints.StepUpPath })
+        {
+            var refused = await client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["credential"] = "{}", ["change"] = "Roles" }));
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"POST {path} without a token answered {(int)refused.StatusCode}");
+            Assert.Contains("form token", await refused.Content.ReadAsStringAsync());
+            Assert.False(refused.Headers.Contains("Set-Cookie"), $"POST {path} without a token set a cookie");
+        }
+
+        // With the token the same client gets its options: the refusal above was the token's, not the route's.
+        var options = await client.PostAsync(PasskeyEndpoints.StepUpOptionsPath, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token! }));
+        Assert.Equal(HttpStatusCode.OK, options.StatusCode);
+        Assert.Contains("challenge", await options.Content.ReadAsStringAsync());
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<CredentialPortal.Data.PortalDbContext>().AuditRecords.AnyAsync(r => r.Action == AuditActions.StepUp));
     }
 
     private static IEnumerable<(string, IHtmlFormElement)> FormsOn(string path, string html) =>

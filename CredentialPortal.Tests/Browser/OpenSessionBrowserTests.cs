@@ -135,4 +135,52 @@ public class OpenSessionBrowserTests(OpenSessionBrowserTests.Portal browser) : I
         Assert.DoesNotContain(db.AuditRecords.Select(r => r.Outcome + r.Properties).ToList(), text => text.Contains(PortalAppFactory.AdminPassword, StringComparison.Ordinal));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task After_the_window_a_person_with_a_passkey_confirms_with_it_and_a_forged_assertion_is_refused()
+    {
+        const string password = "fatima's own long pass phrase";
+        const int fatima = 15;
+        var people = browser.Portal.Services.GetRequiredService<PeopleCredentials>();
+        Assert.True((await people.SetPasswordAsync(Actor.System, fatima, password)).Succeeded);
+        Assert.True((await people.SetRolesAsync(Actor.System, fatima, [CredentialPortal.Domain.Access.PortalRoles.Auditor])).Succeeded);
+        var page = await browser.NewPageAsync(host: "localhost");
+        var authenticator = await VirtualAuthenticator.AddAsync(page);
+        await browser.SignInToDashboardAsync(page, "fatima.haddad", password);
+        await page.GotoAsync("/account/security");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        await page.GetByLabel("Name for a new passkey").FillAsync("Phone");
+        await page.GetByTestId("add-passkey").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("passkey-name")).ToHaveTextAsync("Phone");
+
+        // Removing a passkey is a change of two-factor sign-in: six minutes after signing in, the portal asks who it is.
+        browser.Clock.Advance(TimeSpan.FromMinutes(6));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove passkey Phone" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-ok");
+        await Assertions.Expect(confirm).ToBeEnabledAsync();
+        await confirm.ClickAsync();
+        var stepUp = page.GetByTestId("step-up-dialog");
+        await Assertions.Expect(stepUp).ToBeVisibleAsync();
+        await AxeCheck.AssertAccessibleAsync(page, "the step-up dialog with a passkey");
+
+        // A signature that does not verify is refused in the dialog, which stays open.
+        await authenticator.ForgeSignaturesAsync(true);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("step-up-passkey-error")).ToContainTextAsync("not accepted");
+        await Assertions.Expect(stepUp).ToBeVisibleAsync();
+
+        // The real one goes on with the removal.
+        await authenticator.ForgeSignaturesAsync(false);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+        await Assertions.Expect(stepUp).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("passkeys-empty")).ToBeVisibleAsync();
+
+        using var scope = browser.Portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortal.Data.PortalDbContext>();
+        var outcomes = db.AuditRecords.Where(r => r.Action == AuditActions.StepUp && r.EntityId == "15").OrderBy(r => r.Sequence).Select(r => r.Outcome).ToList();
+        Assert.Equal(["refused: passkey not accepted (before a change of two-factor sign-in)", "confirmed with a passkey (before a change of two-factor sign-in)"], outcomes);
+        Assert.Equal([AuditActions.PasskeyAdded, AuditActions.PasskeyRemoved],
+            db.AuditRecords.Where(r => r.EntityId == "15" && r.Action.StartsWith("passkey-")).OrderBy(r => r.Sequence).Select(r => r.Action).ToList());
+        await page.Context.CloseAsync();
+    }
 }

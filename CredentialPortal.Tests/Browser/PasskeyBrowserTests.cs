@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Access;
@@ -11,8 +10,8 @@ using Microsoft.Playwright;
 namespace CredentialPortal.Tests.Browser;
 
 /// <summary>
-/// Passkeys as a person uses them in Chromium, with Chromium's own virtual authenticator (CDP WebAuthn: CTAP2, internal
-/// transport, resident keys, user verification) standing in for the laptop's: add one on the account security page,
+/// Passkeys as a person uses them in Chromium, with Chromium's own virtual authenticator (<see cref="VirtualAuthenticator"/>)
+/// standing in for the laptop's: add one on the account security page,
 /// sign in with it and no user name, finish a password sign-in with it, see a forged assertion refused, remove it.
 /// The page is reached as <c>localhost</c>: WebAuthn refuses an IP address as the relying party.
 /// </summary>
@@ -22,35 +21,6 @@ public class PasskeyBrowserTests(BrowserFixture browser)
     private const string Password = "fatima's own long pass phrase";
     private const int Fatima = 15;
     private const string FatimaKey = "15";
-
-    private sealed record Authenticator(ICDPSession Session, string Id)
-    {
-        public async Task<JsonElement[]> CredentialsAsync() =>
-            (await Session.SendAsync("WebAuthn.getCredentials", new() { ["authenticatorId"] = Id }))!.Value.GetProperty("credentials").EnumerateArray().ToArray();
-
-        /// <summary>The authenticator's next answers carry a signature that does not verify.</summary>
-        public Task ForgeSignaturesAsync(bool forge) =>
-            Session.SendAsync("WebAuthn.setResponseOverrideBits", new() { ["authenticatorId"] = Id, ["isBogusSignature"] = forge });
-    }
-
-    private static async Task<Authenticator> AddVirtualAuthenticatorAsync(IPage page)
-    {
-        var session = await page.Context.NewCDPSessionAsync(page);
-        await session.SendAsync("WebAuthn.enable", new() { ["enableUI"] = false });
-        var added = await session.SendAsync("WebAuthn.addVirtualAuthenticator", new()
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2",
-                ["transport"] = "internal",
-                ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true,
-                ["isUserVerified"] = true,
-                ["automaticPresenceSimulation"] = true,
-            },
-        });
-        return new(session, added!.Value.GetProperty("authenticatorId").GetString()!);
-    }
 
     private async Task<string?> LastSignInOutcomeAsync()
     {
@@ -73,7 +43,7 @@ public class PasskeyBrowserTests(BrowserFixture browser)
         Assert.True((await people.SetPasswordAsync(Actor.System, Fatima, Password)).Succeeded);
         Assert.True((await people.SetRolesAsync(Actor.System, Fatima, [PortalRoles.Auditor])).Succeeded);
         var page = await browser.NewPageAsync(host: "localhost");
-        var authenticator = await AddVirtualAuthenticatorAsync(page);
+        var authenticator = await VirtualAuthenticator.AddAsync(page);
 
         await browser.SignInToDashboardAsync(page, "fatima.haddad", Password);
         await page.GotoAsync("/account/security");

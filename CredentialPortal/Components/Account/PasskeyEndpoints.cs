@@ -18,6 +18,8 @@ public static class PasskeyEndpoints
     public const string CreationOptionsPath = "/account/passkeys/creation-options";
     public const string RegisterPath = "/account/passkeys";
     public const string RequestOptionsPath = "/account/passkeys/request-options";
+    public const string StepUpOptionsPath = "/account/passkeys/step-up/options";
+    public const string StepUpPath = "/account/passkeys/step-up";
 
     public static IEndpointRouteBuilder MapPasskeyEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -29,6 +31,8 @@ public static class PasskeyEndpoints
         passkeys.MapPost(CreationOptionsPath, CreationOptionsAsync).RequireAuthorization();
         passkeys.MapPost(RegisterPath, RegisterAsync).RequireAuthorization();
         passkeys.MapPost(RequestOptionsPath, RequestOptionsAsync).AllowAnonymous().RequireRateLimiting(Api.SignInRateLimit.Policy);
+        passkeys.MapPost(StepUpOptionsPath, StepUpOptionsAsync).RequireAuthorization();
+        passkeys.MapPost(StepUpPath, StepUpAsync).RequireAuthorization();
         return endpoints;
     }
 
@@ -76,6 +80,43 @@ public static class PasskeyEndpoints
     private static async Task<IResult> RequestOptionsAsync(HttpContext http, PortalSignInManager signIn)
     {
         return Results.Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json");
+    }
+
+    /// <summary>Options for a step-up with a passkey: only the signed-in person's own passkeys are asked for.</summary>
+    private static async Task<IResult> StepUpOptionsAsync(HttpContext http, PortalSignInManager signIn)
+    {
+        var user = await signIn.UserManager.GetUserAsync(http.User);
+        if (user is null) return Results.Unauthorized();
+        return Results.Content(await signIn.MakePasskeyRequestOptionsAsync(user), "application/json");
+    }
+
+    /// <summary>
+    /// The authenticator's answer to a step-up: Identity verifies it, the domain's <see cref="StepUp"/> checks whose it is,
+    /// audits it and answers with a receipt the tab hands back to its circuit (docs/design.md §6.9).
+    /// </summary>
+    private static async Task<IResult> StepUpAsync(HttpContext http, PortalSignInManager signIn, StepUp stepUp)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var credential = form["credential"].ToString();
+        if (string.IsNullOrEmpty(credential)) return Refused("The browser sent no passkey.");
+        if (!Enum.TryParse<SensitiveChange>(form["change"].ToString(), ignoreCase: false, out var change) || !Enum.IsDefined(change)) return Refused("Unknown change.");
+        var user = await signIn.UserManager.GetUserAsync(http.User);
+        if (user is null) return Results.Unauthorized();
+        PasskeyAssertionResult<PortalUser> assertion;
+        try
+        {
+            assertion = await signIn.PerformPasskeyAssertionAsync(credential);
+        }
+        catch (InvalidOperationException)
+        {
+            assertion = PasskeyAssertionResult.Fail<PortalUser>(new PasskeyException("No passkey challenge is under way."));
+        }
+        if (!assertion.Succeeded) signIn.Logger.LogWarning("Passkey step-up refused for account {UserId}: {Reason}", user.Id, assertion.Failure.Message);
+        var actor = new Actor(user.Id, user.LoginName, Door.UI, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
+        var confirmed = await stepUp.ConfirmWithPasskeyAsync(actor, change, assertion, http.RequestAborted);
+        return confirmed.Succeeded
+            ? Results.Ok(new { receipt = confirmed.Value })
+            : Refused(confirmed.Errors?.ByProperty.Values.SelectMany(m => m).FirstOrDefault() ?? confirmed.Message ?? "Not confirmed.");
     }
 
     /// <summary>A refusal the script shows as it is: one sentence, never a secret.</summary>

@@ -1,6 +1,7 @@
 using CredentialPortal.Data;
 using CredentialPortal.Domain.Audit;
 using CredentialPortal.Domain.TwoFactor;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,13 +19,21 @@ public enum SensitiveChange
 
 /// <summary>
 /// Step-up (OWASP ASVS 7.5.1, docs/design.md §6.9): before a sensitive change the signed-in person confirms it is them —
-/// with their password, or a current code from their authenticator app — unless they signed in or confirmed within
+/// with their password, a current code from their authenticator app, or one of their passkeys — unless they signed in or confirmed within
 /// <see cref="PortalOptions.StepUpWindow"/>. A wrong answer counts toward the same sign-in lockout as a wrong password,
 /// and every confirmation and refusal is audited (<c>step-up</c>), never with what was typed.
 /// </summary>
 public sealed class StepUp(IServiceScopeFactory scopes, TwoFactorSignIn twoFactor, IDbContextFactory<PortalDbContext> contexts, AuditTrail audit,
-    IOptions<PortalOptions> options, TimeProvider clock)
+    IOptions<PortalOptions> options, TimeProvider clock, IDataProtectionProvider protection)
 {
+    /// <summary>
+    /// How long a passkey confirmation made over HTTP may take to reach the tab that asked for it: the WebAuthn ceremony
+    /// needs the browser's cookies, so it runs beside the circuit and hands the tab a sealed receipt (docs/design.md §6.9).
+    /// </summary>
+    public static readonly TimeSpan PasskeyReceiptLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly IDataProtector receipts = protection.CreateProtector("CredentialPortal.StepUp.PasskeyReceipt");
+
     /// <summary>The claim a sign-in stamps with its time (Unix seconds): a fresh sign-in is a fresh confirmation.</summary>
     public const string SignInTimeClaim = "auth_time";
 
@@ -63,6 +72,60 @@ public sealed class StepUp(IServiceScopeFactory scopes, TwoFactorSignIn twoFacto
         await users.ResetAccessFailedCountAsync(user);
         await RecordAsync(actor, id, change, $"confirmed with the {how}", cancellationToken);
         return DomainResult<DateTimeOffset>.Ok(clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Checks a passkey assertion Identity has verified against the challenge it issued for the signed-in person: it must
+    /// be one of their own passkeys. Audited like the other answers (a refusal counts toward the lockout); a success
+    /// updates the passkey's signature counter and answers with a receipt for <see cref="RedeemPasskeyReceipt"/>.
+    /// </summary>
+    public async Task<DomainResult<string>> ConfirmWithPasskeyAsync(Actor actor, SensitiveChange change, PasskeyAssertionResult<PortalUser> assertion, CancellationToken cancellationToken = default)
+    {
+        if (actor.UserId is not { } id) return DomainResult<string>.Forbidden("Sign in first.");
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (user is null || !user.Enabled) return DomainResult<string>.Forbidden("This account may not make changes.");
+        if (await users.IsLockedOutAsync(user))
+        {
+            await RecordAsync(actor, id, change, "refused: the account is locked out", cancellationToken);
+            return DomainResult<string>.Forbidden("Too many wrong answers: the account is locked for a while.");
+        }
+        if (!assertion.Succeeded || assertion.User.Id != id)
+        {
+            await users.AccessFailedAsync(user);
+            await RecordAsync(actor, id, change, "refused: passkey not accepted", cancellationToken);
+            return DomainResult<string>.Invalid(new DomainErrors().Add("passkey", "That passkey was not accepted. Try again, or type your password.", "wrong"));
+        }
+        await users.AddOrUpdatePasskeyAsync(user, assertion.Passkey);
+        await users.ResetAccessFailedCountAsync(user);
+        await RecordAsync(actor, id, change, "confirmed with a passkey", cancellationToken);
+        var at = clock.GetUtcNow();
+        return DomainResult<string>.Ok(receipts.Protect(string.Join('|', id.ToString(System.Globalization.CultureInfo.InvariantCulture), change.ToString(),
+            at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>
+    /// The time of the passkey confirmation a receipt stands for, when it is this person's, for this change, and fresh;
+    /// otherwise null. A receipt only ever vouches for what its holder already proved within the last minute.
+    /// </summary>
+    public DateTimeOffset? RedeemPasskeyReceipt(Actor actor, SensitiveChange change, string? receipt)
+    {
+        if (actor.UserId is not { } id || string.IsNullOrEmpty(receipt)) return null;
+        string[] parts;
+        try
+        {
+            parts = receipts.Unprotect(receipt).Split('|');
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+        if (parts.Length != 3 || parts[0] != id.ToString(System.Globalization.CultureInfo.InvariantCulture) || parts[1] != change.ToString()
+            || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var milliseconds)) return null;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        var age = clock.GetUtcNow() - at;
+        return age >= TimeSpan.Zero && age < PasskeyReceiptLifetime ? at : null;
     }
 
     private async Task RecordAsync(Actor actor, int userId, SensitiveChange change, string outcome, CancellationToken cancellationToken)

@@ -45,6 +45,19 @@ window.credentialPortal = {
       const options = JSON.parse(await passkeys.post("/account/passkeys/request-options", { __RequestVerificationToken: token }));
       const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
       return JSON.stringify(credential);
+    },
+    // Confirms a sensitive change with one of the signed-in person's passkeys. Returns { receipt } for the portal tab to
+    // hand back to its circuit, or { error }.
+    stepUp: async function (token, change) {
+      const passkeys = window.credentialPortal.passkeys;
+      if (!passkeys.supported()) return { error: "This browser cannot use passkeys." };
+      try {
+        const options = JSON.parse(await passkeys.post("/account/passkeys/step-up/options", { __RequestVerificationToken: token }));
+        const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+        return JSON.parse(await passkeys.post("/account/passkeys/step-up", { __RequestVerificationToken: token, credential: JSON.stringify(credential), change: change }));
+      } catch (error) {
+        return { error: passkeys.failure(error) };
+      }
     }
   },
   download: function (fileName, contentType, text) {

@@ -1,15 +1,18 @@
 using CredentialPortal.Domain.Audit;
+using CredentialPortal.Domain.TwoFactor;
 using CredentialPortal.Domain.Users;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
 
 namespace CredentialPortal.Tests.Domain;
 
 /// <summary>
-/// The passkey path of step-up (docs/design.md §6.9), below the browser: whose assertion counts, and what the receipt the
-/// HTTP half hands the portal tab vouches for. The browser flow itself is in OpenSessionBrowserTests.
+/// Step-up's answers (docs/design.md §6.9) below the browser: a current authenticator code (once), whose passkey
+/// assertion counts, and what the receipt the HTTP half hands the portal tab vouches for. The browser flows (password,
+/// passkey) are in OpenSessionBrowserTests.
 /// </summary>
 public sealed class StepUpTests
 {
@@ -23,6 +26,32 @@ public sealed class StepUpTests
     {
         using var scope = host.Services.CreateScope();
         return (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+    }
+
+    [Fact]
+    public async Task A_current_authenticator_code_confirms_once_and_a_replay_or_a_stale_code_is_refused()
+    {
+        var clock = new ManualClock();
+        using var host = new DomainHost(clock: clock);
+        var stepUp = host.Services.GetRequiredService<StepUp>();
+        var twoFactor = host.Services.GetRequiredService<TwoFactorSignIn>();
+        var key = (await twoFactor.BeginAsync(Admin)).Value!.Key;
+        var totp = new Totp(Base32Encoding.ToBytes(key));
+        Assert.True((await twoFactor.ConfirmAsync(Admin, totp.ComputeTotp(clock.GetUtcNow().UtcDateTime))).Succeeded);
+        clock.Advance(TimeSpan.FromSeconds(30)); // the enrolment's code is spent
+
+        var code = totp.ComputeTotp(clock.GetUtcNow().UtcDateTime);
+        Assert.True((await stepUp.ConfirmAsync(Admin, SensitiveChange.Lockout, code)).Succeeded);
+        var replay = await stepUp.ConfirmAsync(Admin, SensitiveChange.Lockout, code);
+        Assert.Contains("not your password or a current code", Assert.Single(replay.Errors!.ByProperty["secret"]));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.False((await stepUp.ConfirmAsync(Admin, SensitiveChange.Lockout, totp.ComputeTotp(clock.GetUtcNow().UtcDateTime.AddMinutes(-5)))).Succeeded);
+
+        await using var db = host.CreateDbContext();
+        var records = await db.AuditRecords.Where(r => r.Action == AuditActions.StepUp).OrderBy(r => r.Sequence).ToListAsync();
+        Assert.Equal(["confirmed with the authenticator code (before a change of a lockout)", "refused: wrong password or code (before a change of a lockout)",
+            "refused: wrong password or code (before a change of a lockout)"], records.Select(r => r.Outcome));
+        Assert.DoesNotContain(records, r => (r.Outcome + r.Properties).Contains(code, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -146,3 +146,33 @@ public sealed class ConnectionTestPanelTests : IClassFixture<DomainFixture>
         Assert.Null(await host.Services.GetRequiredService<ConnectionChecker>().LastCheckAsync(EntityCatalog.ImportSources, "3"));
     }
 }
+
+/// <summary>The dashboard's connections panel over many failing connections: it lists a bounded number and links to the filtered lists.</summary>
+public sealed class ConnectionHealthPanelTests : ConnectorComponentTest
+{
+    public ConnectionHealthPanelTests() : base(new DomainHost(), PortalRoles.Administrator) { }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) Host.Dispose();
+    }
+
+    [Fact]
+    public async Task Many_failing_connections_show_the_first_few_and_link_to_the_filtered_lists()
+    {
+        var many = ConnectionHealthPanel.MaxShown + 15;
+        for (var i = 0; i < many; i++) await CheckedAsync("storageTargets", $"9{i:D3}", ConnectionResult.Unreachable);
+        await CheckedAsync("importSources", "9001", ConnectionResult.Rejected);
+
+        var panel = Render<ConnectionHealthPanel>();
+        panel.WaitForAssertion(() => Assert.Equal(ConnectionHealthPanel.MaxShown, panel.FindAll("[data-testid=failing-connection]").Count));
+        // No component per row: the rows' links are anchors.
+        Assert.Empty(panel.FindComponents<MudBlazor.MudLink>());
+        var more = panel.Find("[data-testid=failing-connections-more]");
+        Assert.Contains($"of {many + 1} failing connections", more.TextContent, StringComparison.Ordinal);
+        var links = panel.FindAll("[data-testid=connection-list-link]").Select(a => a.GetAttribute("href")).ToArray();
+        Assert.Contains("/storage-targets?check=failing", links);
+        Assert.Contains("/import-sources?check=failing", links);
+    }
+}

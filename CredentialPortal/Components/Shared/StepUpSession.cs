@@ -58,7 +58,15 @@ public sealed class StepUpSession(StepUp stepUp, AuthenticationStateProvider aut
     /// </summary>
     private async Task<string?> ConfirmWithPasskeyAsync(Actor person, SensitiveChange change)
     {
-        var answer = await js.InvokeAsync<PasskeyAnswer>("credentialPortal.passkeys.stepUp", antiforgery.GetAntiforgeryToken()?.Value ?? "", change.ToString());
+        PasskeyAnswer answer;
+        try
+        {
+            answer = await js.InvokeAsync<PasskeyAnswer>("credentialPortal.passkeys.stepUp", antiforgery.GetAntiforgeryToken()?.Value ?? "", change.ToString());
+        }
+        catch (JSException)
+        {
+            return "This browser could not use a passkey here. Type your password or a code instead.";
+        }
         if (answer.Error is not null) return answer.Error;
         if (stepUp.RedeemPasskeyReceipt(person, change, answer.Receipt) is not { } at) return "The passkey confirmation did not arrive in time. Try again.";
         confirmedAt = at;

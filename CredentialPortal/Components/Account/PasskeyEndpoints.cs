@@ -73,7 +73,7 @@ public static class PasskeyEndpoints
         var added = await passkeys.AddAsync(actor, attestation.Passkey, form["name"].ToString(), http.RequestAborted);
         return added.Succeeded
             ? Results.Ok(new { id = added.Value!.Id, name = added.Value.Name })
-            : Refused(added.Errors?.ByProperty.Values.SelectMany(m => m).FirstOrDefault() ?? added.Message ?? "The passkey could not be added.");
+            : Refused(added.Messages is [var why, ..] ? why : "The passkey could not be added.");
     }
 
     /// <summary>Options for <c>navigator.credentials.get()</c> with no user: the authenticator offers the passkeys it holds for this portal.</summary>
@@ -102,21 +102,13 @@ public static class PasskeyEndpoints
         if (!Enum.TryParse<SensitiveChange>(form["change"].ToString(), ignoreCase: false, out var change) || !Enum.IsDefined(change)) return Refused("Unknown change.");
         var user = await signIn.UserManager.GetUserAsync(http.User);
         if (user is null) return Results.Unauthorized();
-        PasskeyAssertionResult<PortalUser> assertion;
-        try
-        {
-            assertion = await signIn.PerformPasskeyAssertionAsync(credential);
-        }
-        catch (InvalidOperationException)
-        {
-            assertion = PasskeyAssertionResult.Fail<PortalUser>(new PasskeyException("No passkey challenge is under way."));
-        }
+        var assertion = await signIn.AssertPasskeyAsync(credential);
         if (!assertion.Succeeded) signIn.Logger.LogWarning("Passkey step-up refused for account {UserId}: {Reason}", user.Id, assertion.Failure.Message);
         var actor = new Actor(user.Id, user.LoginName, Door.UI, http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier);
         var confirmed = await stepUp.ConfirmWithPasskeyAsync(actor, change, assertion, http.RequestAborted);
         return confirmed.Succeeded
             ? Results.Ok(new { receipt = confirmed.Value })
-            : Refused(confirmed.Errors?.ByProperty.Values.SelectMany(m => m).FirstOrDefault() ?? confirmed.Message ?? "Not confirmed.");
+            : Refused(confirmed.Messages is [var why, ..] ? why : "Not confirmed.");
     }
 
     /// <summary>A refusal the script shows as it is: one sentence, never a secret.</summary>

@@ -119,16 +119,7 @@ public sealed class PortalSignInManager(
     /// </summary>
     public async Task<CredentialCheck> CheckPasskeyAsync(string credentialJson, Door door, string? clientAddress, string correlationId)
     {
-        PasskeyAssertionResult<PortalUser> assertion;
-        try
-        {
-            assertion = await PerformPasskeyAssertionAsync(credentialJson);
-        }
-        catch (InvalidOperationException)
-        {
-            // No assertion under way in this browser (its challenge expired or was used): the same refusal as a wrong one.
-            assertion = PasskeyAssertionResult.Fail<PortalUser>(new PasskeyException("No passkey challenge is under way."));
-        }
+        var assertion = await AssertPasskeyAsync(credentialJson);
         if (!assertion.Succeeded)
         {
             var anonymous = new Actor(null, "(passkey)", door, clientAddress, correlationId);
@@ -146,6 +137,22 @@ public sealed class PortalSignInManager(
         await UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey);
         await UserManager.ResetAccessFailedCountAsync(user);
         return new(user, SignInResult.Success, actor);
+    }
+
+    /// <summary>
+    /// Identity's check of the browser's assertion against the challenge it issued in this browser. No challenge under way
+    /// (it expired or was used) is the same refusal as a wrong answer, not an error.
+    /// </summary>
+    public async Task<PasskeyAssertionResult<PortalUser>> AssertPasskeyAsync(string credentialJson)
+    {
+        try
+        {
+            return await PerformPasskeyAssertionAsync(credentialJson);
+        }
+        catch (InvalidOperationException)
+        {
+            return PasskeyAssertionResult.Fail<PortalUser>(new PasskeyException("No passkey challenge is under way."));
+        }
     }
 
     /// <summary>Every portal sign-in (and its refresh after a password change) stamps its time: a fresh sign-in counts as a step-up.</summary>

@@ -50,28 +50,12 @@ public sealed class StepUp(IServiceScopeFactory scopes, TwoFactorSignIn twoFacto
         {
             return DomainResult<DateTimeOffset>.Invalid(new DomainErrors().Add("secret", "Type your password, or a code from your authenticator app.", "required"));
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (user is null || !user.Enabled) return DomainResult<DateTimeOffset>.Forbidden("This account may not make changes.");
-        if (await users.IsLockedOutAsync(user))
+        return await AnswerAsync(actor, id, change, async (users, user) =>
         {
-            await RecordAsync(actor, id, change, "refused: the account is locked out", cancellationToken);
-            return DomainResult<DateTimeOffset>.Forbidden("Too many wrong answers: the account is locked for a while.");
-        }
-        string? how = null;
-        if (user.PasswordHash is not null && await users.CheckPasswordAsync(user, secret)) how = "password";
-        // A person without an authenticator has no code to take: CheckCodeAsync answers Wrong without one.
-        else if (await twoFactor.CheckCodeAsync(actor, id, secret, cancellationToken) is CodeCheck.Accepted or CodeCheck.RecoveryCodeAccepted) how = "authenticator code";
-        if (how is null)
-        {
-            await users.AccessFailedAsync(user);
-            await RecordAsync(actor, id, change, "refused: wrong password or code", cancellationToken);
-            return DomainResult<DateTimeOffset>.Invalid(new DomainErrors().Add("secret", "That is not your password or a current code. Try again.", "wrong"));
-        }
-        await users.ResetAccessFailedCountAsync(user);
-        await RecordAsync(actor, id, change, $"confirmed with the {how}", cancellationToken);
-        return DomainResult<DateTimeOffset>.Ok(clock.GetUtcNow());
+            if (user.PasswordHash is not null && await users.CheckPasswordAsync(user, secret)) return "the password";
+            // A person without an authenticator has no code to take: CheckCodeAsync answers Wrong without one.
+            return await twoFactor.CheckCodeAsync(actor, id, secret, cancellationToken) is CodeCheck.Accepted or CodeCheck.RecoveryCodeAccepted ? "the authenticator code" : null;
+        }, "wrong password or code", new DomainErrors().Add("secret", "That is not your password or a current code. Try again.", "wrong"), cancellationToken);
     }
 
     /// <summary>
@@ -82,27 +66,43 @@ public sealed class StepUp(IServiceScopeFactory scopes, TwoFactorSignIn twoFacto
     public async Task<DomainResult<string>> ConfirmWithPasskeyAsync(Actor actor, SensitiveChange change, PasskeyAssertionResult<PortalUser> assertion, CancellationToken cancellationToken = default)
     {
         if (actor.UserId is not { } id) return DomainResult<string>.Forbidden("Sign in first.");
+        var confirmed = await AnswerAsync(actor, id, change, async (users, user) =>
+        {
+            if (!assertion.Succeeded || assertion.User.Id != id) return null;
+            await users.AddOrUpdatePasskeyAsync(user, assertion.Passkey);
+            return "a passkey";
+        }, "passkey not accepted", new DomainErrors().Add("passkey", "That passkey was not accepted. Try again, or type your password.", "wrong"), cancellationToken);
+        if (!confirmed.Succeeded) return confirmed.Refusal<string>();
+        return DomainResult<string>.Ok(receipts.Protect(string.Join('|', id.ToString(System.Globalization.CultureInfo.InvariantCulture), change.ToString(),
+            confirmed.Value.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>
+    /// What every answer shares: the person must be enabled and not locked out; <paramref name="check"/> says how they
+    /// confirmed (null: it was wrong, which counts toward the sign-in lockout); each answer is audited. A success's time
+    /// is the new confirmation.
+    /// </summary>
+    private async Task<DomainResult<DateTimeOffset>> AnswerAsync(Actor actor, int id, SensitiveChange change,
+        Func<UserManager<PortalUser>, PortalUser, Task<string?>> check, string refusal, DomainErrors wrong, CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (user is null || !user.Enabled) return DomainResult<string>.Forbidden("This account may not make changes.");
+        if (user is null || !user.Enabled) return DomainResult<DateTimeOffset>.Forbidden("This account may not make changes.");
         if (await users.IsLockedOutAsync(user))
         {
             await RecordAsync(actor, id, change, "refused: the account is locked out", cancellationToken);
-            return DomainResult<string>.Forbidden("Too many wrong answers: the account is locked for a while.");
+            return DomainResult<DateTimeOffset>.Forbidden("Too many wrong answers: the account is locked for a while.");
         }
-        if (!assertion.Succeeded || assertion.User.Id != id)
+        if (await check(users, user) is not { } how)
         {
             await users.AccessFailedAsync(user);
-            await RecordAsync(actor, id, change, "refused: passkey not accepted", cancellationToken);
-            return DomainResult<string>.Invalid(new DomainErrors().Add("passkey", "That passkey was not accepted. Try again, or type your password.", "wrong"));
+            await RecordAsync(actor, id, change, $"refused: {refusal}", cancellationToken);
+            return DomainResult<DateTimeOffset>.Invalid(wrong);
         }
-        await users.AddOrUpdatePasskeyAsync(user, assertion.Passkey);
         await users.ResetAccessFailedCountAsync(user);
-        await RecordAsync(actor, id, change, "confirmed with a passkey", cancellationToken);
-        var at = clock.GetUtcNow();
-        return DomainResult<string>.Ok(receipts.Protect(string.Join('|', id.ToString(System.Globalization.CultureInfo.InvariantCulture), change.ToString(),
-            at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        await RecordAsync(actor, id, change, $"confirmed with {how}", cancellationToken);
+        return DomainResult<DateTimeOffset>.Ok(clock.GetUtcNow());
     }
 
     /// <summary>

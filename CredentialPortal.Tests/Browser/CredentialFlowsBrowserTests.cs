@@ -210,6 +210,7 @@ public class CredentialFlowsBrowserTests(BrowserFixture browser)
         // A forged write with the auditor's own credentials, straight at the server, is refused and changes nothing.
         using var http = new HttpClient { BaseAddress = browser.BaseAddress };
         var token = await http.PostAsJsonAsync("/verba/restapi/v1/auth/token", new { client_id = "auditor", client_secret = PortalAppFactory.DemoPassword });
+        Assert.True(token.IsSuccessStatusCode, $"token request answered {(int)token.StatusCode}: {await token.Content.ReadAsStringAsync()}");
         var accessToken = (await token.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["access_token"]!.ToString();
         var forged = new HttpRequestMessage(HttpMethod.Patch, "/verba/restapi/v1/storageTargets/11") { Content = JsonContent.Create(new { accessKeyId = "FORGED" }) };
         forged.Headers.Authorization = new("Bearer", accessToken);

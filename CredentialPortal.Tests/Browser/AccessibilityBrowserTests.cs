@@ -62,4 +62,61 @@ public class AccessibilityBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         await AxeCheck.AssertAccessibleAsync(page, "the sign-in page with an error");
     }
+
+    /// <summary>
+    /// The users list by keyboard alone: its filters are select-only comboboxes (arrows, Enter, Escape), the page does not
+    /// scroll under them, the open list passes the axe check, and the pager's rows-per-page select and buttons work too.
+    /// </summary>
+    [Fact]
+    public async Task The_users_list_filters_and_pages_by_keyboard_alone()
+    {
+        var page = await browser.AdminPageAsync("/users");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        var count = page.GetByTestId("user-count");
+        await Assertions.Expect(count).Not.ToBeEmptyAsync();
+        var all = await count.TextContentAsync();
+
+        await page.GetByTestId("user-search").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        var source = page.GetByRole(AriaRole.Combobox, new() { Name = "Source" });
+        await Assertions.Expect(source).ToBeFocusedAsync();
+        await Assertions.Expect(source).ToHaveAttributeAsync("aria-expanded", "false");
+        var scrolled = await page.EvaluateAsync<double>("() => window.scrollY");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(source).ToHaveAttributeAsync("aria-expanded", "true");
+        var options = page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option);
+        await Assertions.Expect(options).ToHaveTextAsync(["Any", "Local", "Active Directory"]);
+        await AxeCheck.AssertAccessibleAsync(page, "/users with the Source list open");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(source).ToHaveTextAsync("Active Directory");
+        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
+        await Assertions.Expect(count).Not.ToHaveTextAsync(all!);
+        Assert.Equal(scrolled, await page.EvaluateAsync<double>("() => window.scrollY"));
+        await Assertions.Expect(source).ToBeFocusedAsync();
+
+        // Escape closes without choosing; Home and Enter go back to Any.
+        await page.Keyboard.PressAsync("Space");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(source).ToHaveTextAsync("Active Directory");
+        await page.Keyboard.PressAsync("Home");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(source).ToHaveTextAsync("Any");
+        await Assertions.Expect(count).ToHaveTextAsync(all!);
+
+        // The pager: ten rows a page through its select, then the next page by its button.
+        var size = page.GetByRole(AriaRole.Combobox, new() { Name = "Rows per page:" });
+        await size.FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(size).ToHaveTextAsync("10");
+        await Assertions.Expect(page.GetByTestId("user-link")).ToHaveCountAsync(10);
+        var info = page.GetByTestId("grid-page-info");
+        await Assertions.Expect(info).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1-10 of "));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(info).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^11-"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Previous page" })).ToBeEnabledAsync();
+    }
 }

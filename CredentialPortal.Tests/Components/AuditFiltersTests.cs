@@ -1,40 +1,36 @@
 using Bunit;
 using CredentialPortal.Components.Audit;
+using CredentialPortal.Components.Shared;
 using CredentialPortal.Domain.Audit;
-using MudBlazor;
 
 namespace CredentialPortal.Tests.Components;
 
 public class AuditFiltersTests : PortalComponentTest
 {
     /// <summary>Opens the select labelled <paramref name="label"/> and clicks the option <paramref name="option"/>, as a person does.</summary>
-    private static void Choose(IRenderedComponent<MudPopoverProvider> popovers, IRenderedComponent<AuditFilters> filters, string label, string option)
+    private static void Choose(IRenderedComponent<AuditFilters> filters, string label, string option)
     {
-        var select = filters.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
-        select.InvokeAsync(() => select.Instance.OpenMenu());
-        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[role=option]")));
-        popovers.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click();
+        Options(filters, label);
+        filters.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click();
     }
 
-    private static List<string> Options(IRenderedComponent<MudPopoverProvider> popovers, IRenderedComponent<AuditFilters> filters, string label)
+    private static List<string> Options(IRenderedComponent<AuditFilters> filters, string label)
     {
-        var select = filters.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
-        select.InvokeAsync(() => select.Instance.OpenMenu());
-        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[role=option]")));
-        return popovers.FindAll("[role=option]").Select(o => o.TextContent.Trim()).ToList();
+        var select = filters.FindComponents<FilterSelect<string>>().Single(s => s.Instance.Label == label);
+        select.Find("[role=combobox]").Click();
+        return select.FindAll("[role=option]").Select(o => o.TextContent.Trim()).ToList();
     }
 
     [Fact]
     public void Each_filter_narrows_the_query_and_the_end_date_is_inclusive()
     {
         AuditQuery? last = null;
-        var popovers = Render<MudPopoverProvider>();
         var filters = Render<AuditFilters>(p => p.Add(x => x.QueryChanged, q => last = q));
 
         filters.Find("input[data-testid=filter-actor]").Change("helpdesk");
         Assert.Equal(new AuditQuery(Actor: "helpdesk"), last);
-        Choose(popovers, filters, "Door", "API");
-        Choose(popovers, filters, "Entity type", "Storage targets");
+        Choose(filters, "Door", "API");
+        Choose(filters, "Entity type", "Storage targets");
         filters.Find("input[data-testid=filter-from]").Change("2026-11-01");
         filters.Find("input[data-testid=filter-to]").Change("2026-11-22");
         filters.Find("input[data-testid=filter-entity]").Change("  Offsite  ");
@@ -54,10 +50,9 @@ public class AuditFiltersTests : PortalComponentTest
     public void The_action_family_filter_offers_every_family_from_the_domain_and_narrows_the_query()
     {
         AuditQuery? last = null;
-        var popovers = Render<MudPopoverProvider>();
         var filters = Render<AuditFilters>(p => p.Add(x => x.QueryChanged, q => last = q));
-        Assert.Equal(["Any", .. AuditActionFamilies.All.Select(f => f.Label)], Options(popovers, filters, "Action family"));
-        popovers.FindAll("[role=option]").Single(o => o.TextContent.Trim() == "Lockout").Click();
+        Assert.Equal(["Any", .. AuditActionFamilies.All.Select(f => f.Label)], Options(filters, "Action family"));
+        filters.FindAll("[role=option]").Single(o => o.TextContent.Trim() == "Lockout").Click();
         Assert.Equal(new AuditQuery(Family: "lockout"), last);
     }
 

@@ -1,17 +1,28 @@
 // Portal figures for bench/run.sh:
 //   dotnet CircuitProbe.dll BASE_URL LOGIN PASSWORD PORTAL_PID [CIRCUITS]
-// prints one line: "render_p50_ms render_p95_ms interactive_p50_ms rss_before_mb rss_after_mb per_circuit_kb rows"
+// prints one line: "render_p50_ms render_p95_ms interactive_p50_ms rss_before_mb rss_after_mb per_circuit_kb rows
+//                    heap_before_mb heap_after_mb heap_per_circuit_kb"
 //   render       server time of GET /users (the prerendered first page, signed in), over 30 requests after a warm-up of
 //                200 (enough for .NET's tiered JIT to reach its optimised code, as on a server that has run a while)
 //   interactive  navigation to /users until the grid's rows are on screen in Chromium, over 5 tabs
 //   rss          the portal process's resident memory before and after opening CIRCUITS idle tabs on /users
+//   heap         the portal's managed heap (all generations, large and pinned objects included) after a full blocking
+//                GC, at the same two moments: what the idle circuits keep alive, without the runtime's own pools and
+//                the GC's uncommitted slack that make the resident figure move by ±300 KB a circuit between runs
+// Each memory reading follows a full GC the probe asks of the portal through EventPipe (as dotnet-gcdump does) and
+// 5 s for the heap to settle. Before the first, CIRCUITS + 25 tabs are opened and closed, so the code the JIT
+// compiles for a circuit (tier-1 and the JSON serializers' emitted accessors) is in place before the count starts.
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
 using Microsoft.Playwright;
 
 var baseUrl = new Uri(args[0]);
 var (login, password, pid) = (args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
-var circuits = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 20;
+var circuits = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 40;
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -66,13 +77,14 @@ for (var i = 0; i < 5; i++)
     await tab.Context.CloseAsync();
 }
 
-// Memory per idle circuit: resident memory settles, CIRCUITS tabs open and sit idle, it settles again.
-await Task.Delay(TimeSpan.FromSeconds(10)); // closed tabs' circuits go; the GC catches up
-var before = ResidentMegabytes(pid);
+// Memory per idle circuit: warm up, settle, open CIRCUITS tabs that sit idle, settle again.
+for (var i = 0; i < circuits + 25; i++) await (await OpenUsersAsync()).Context.CloseAsync();
+await Task.Delay(TimeSpan.FromSeconds(10)); // closed tabs' circuits go
+var (before, heapBefore) = await SettledMemoryAsync(pid);
 var tabs = new List<IPage>();
 for (var i = 0; i < circuits; i++) tabs.Add(await OpenUsersAsync());
-await Task.Delay(TimeSpan.FromSeconds(10));
-var after = ResidentMegabytes(pid);
+await Task.Delay(TimeSpan.FromSeconds(5));
+var (after, heapAfter) = await SettledMemoryAsync(pid);
 
 Console.WriteLine(string.Join(' ',
     Median(renders).ToString("F1", CultureInfo.InvariantCulture),
@@ -81,9 +93,43 @@ Console.WriteLine(string.Join(' ',
     before.ToString("F1", CultureInfo.InvariantCulture),
     after.ToString("F1", CultureInfo.InvariantCulture),
     ((after - before) * 1024 / circuits).ToString("F0", CultureInfo.InvariantCulture),
-    rows.ToString(CultureInfo.InvariantCulture)));
+    rows.ToString(CultureInfo.InvariantCulture),
+    heapBefore.ToString("F1", CultureInfo.InvariantCulture),
+    heapAfter.ToString("F1", CultureInfo.InvariantCulture),
+    ((heapAfter - heapBefore) * 1024 / circuits).ToString("F0", CultureInfo.InvariantCulture)));
 foreach (var tab in tabs) await tab.Context.CloseAsync();
 return 0;
+
+// A full GC in the portal, then its resident memory and its managed heap after that GC, in MB.
+static async Task<(double Resident, double Heap)> SettledMemoryAsync(int pid)
+{
+    var heap = await HeapAfterFullGcAsync(pid) / 1024.0 / 1024.0;
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    return (ResidentMegabytes(pid), heap);
+}
+
+// Enabling the runtime's GCHeapCollect keyword makes the portal run a full blocking GC; its GCHeapStats event gives the
+// size of each generation after it.
+static async Task<long> HeapAfterFullGcAsync(int pid)
+{
+    var client = new DiagnosticsClient(pid);
+    var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect);
+    using var session = client.StartEventPipeSession(
+        [new EventPipeProvider(ClrTraceEventParser.ProviderName, EventLevel.Informational, keywords)], requestRundown: false);
+    using var source = new EventPipeEventSource(session.EventStream);
+    var induced = false;
+    var heap = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+    source.Clr.GCStart += e => induced |= e.Reason is Microsoft.Diagnostics.Tracing.Parsers.Clr.GCReason.Induced && e.Depth == 2;
+    source.Clr.GCHeapStats += e =>
+    {
+        if (induced) heap.TrySetResult(e.GenerationSize0 + e.GenerationSize1 + e.GenerationSize2 + e.GenerationSize3 + e.GenerationSize4);
+    };
+    var processing = Task.Run(source.Process);
+    var size = await heap.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    await session.StopAsync(CancellationToken.None);
+    await processing;
+    return size;
+}
 
 static double ResidentMegabytes(int pid)
 {

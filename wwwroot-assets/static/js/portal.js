@@ -139,3 +139,10 @@ document.addEventListener("submit", async function (event) {
 window.credentialPortal.rememberTheme = function (cookie, dark) {
   document.cookie = cookie + "=" + (dark ? "dark" : "light") + "; path=/; max-age=31536000; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
 };
+
+// The portal's select-only comboboxes (FilterSelect) move with the arrow keys, Home, End and Space, which would also
+// scroll the page; Blazor's preventDefault cannot depend on the key, so it is decided here (Tab and Escape pass).
+document.addEventListener("keydown", function (event) {
+  if (!(event.target instanceof Element) || !event.target.hasAttribute("data-portal-select")) return;
+  if (["ArrowDown", "ArrowUp", "Home", "End", "PageUp", "PageDown", " ", "Enter"].includes(event.key)) event.preventDefault();
+});

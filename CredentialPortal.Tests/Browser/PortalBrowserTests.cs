@@ -91,6 +91,38 @@ public class PortalBrowserTests(BrowserFixture browser)
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the users list scrolls sideways at 390 px");
     }
 
+    /// <summary>
+    /// The light/dark switch in the app bar: it says what it will do (on hover and on keyboard focus too), switches the
+    /// whole page at once and the portal remembers the choice on the next visit.
+    /// </summary>
+    [Fact]
+    public async Task The_theme_switch_says_what_it_does_switches_at_once_and_is_remembered()
+    {
+        var page = await browser.AdminPageAsync("/users");
+        await BrowserFixture.WaitForInteractivityAsync(page);
+        var toDark = page.GetByRole(AriaRole.Button, new() { Name = "Use the dark theme" });
+        await Assertions.Expect(toDark).ToHaveAttributeAsync("aria-pressed", "false");
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+        // The tip shows on keyboard focus, not only under a mouse.
+        var tip = page.GetByTestId("theme-toggle").Locator("xpath=following-sibling::*[1]");
+        await Assertions.Expect(tip).Not.ToBeVisibleAsync();
+        await page.GetByTestId("signed-in-user").FocusAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Assertions.Expect(toDark).ToBeFocusedAsync();
+        await Assertions.Expect(tip).ToBeVisibleAsync();
+        await Assertions.Expect(tip).ToHaveTextAsync("Use the dark theme");
+
+        await page.Keyboard.PressAsync("Enter");
+        var toLight = page.GetByRole(AriaRole.Button, new() { Name = "Use the light theme" });
+        await Assertions.Expect(toLight).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", background);
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Use the light theme" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", background);
+    }
+
     [Fact]
     public async Task Wrong_password_shows_a_clear_error()
     {

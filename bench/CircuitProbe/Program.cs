@@ -6,9 +6,9 @@
 //                200 (enough for .NET's tiered JIT to reach its optimised code, as on a server that has run a while)
 //   interactive  navigation to /users until the grid's rows are on screen in Chromium, over 5 tabs
 //   rss          the portal process's resident memory before and after opening CIRCUITS idle tabs on /users
-//   heap         the portal's managed heap (all generations, large and pinned objects included) after a full blocking
-//                GC, at the same two moments: what the idle circuits keep alive, without the runtime's own pools and
-//                the GC's uncommitted slack that make the resident figure move by ±300 KB a circuit between runs
+//   heap         the portal's live managed objects (every generation, large and pinned objects included: what a full
+//                blocking GC kept) at the same two moments: what the idle circuits hold, without the free space the GC
+//                keeps committed after the warm-up tabs have gone, which the resident figure counts or not by chance
 // Each memory reading follows a full GC the probe asks of the portal through EventPipe (as dotnet-gcdump does) and
 // 5 s for the heap to settle. Before the first, CIRCUITS + 25 tabs are opened and closed, so the code the JIT
 // compiles for a circuit (tier-1 and the JSON serializers' emitted accessors) is in place before the count starts.
@@ -109,7 +109,7 @@ static async Task<(double Resident, double Heap)> SettledMemoryAsync(int pid)
 }
 
 // Enabling the runtime's GCHeapCollect keyword makes the portal run a full blocking GC; its GCHeapStats event gives the
-// size of each generation after it.
+// bytes that GC kept in each generation (its promoted sizes: the live objects, not the generations' free space).
 static async Task<long> HeapAfterFullGcAsync(int pid)
 {
     var client = new DiagnosticsClient(pid);
@@ -122,7 +122,7 @@ static async Task<long> HeapAfterFullGcAsync(int pid)
     source.Clr.GCStart += e => induced |= e.Reason is Microsoft.Diagnostics.Tracing.Parsers.Clr.GCReason.Induced && e.Depth == 2;
     source.Clr.GCHeapStats += e =>
     {
-        if (induced) heap.TrySetResult(e.GenerationSize0 + e.GenerationSize1 + e.GenerationSize2 + e.GenerationSize3 + e.GenerationSize4);
+        if (induced) heap.TrySetResult(e.TotalPromotedSize0 + e.TotalPromotedSize1 + e.TotalPromotedSize2 + e.TotalPromotedSize3 + e.TotalPromotedSize4);
     };
     var processing = Task.Run(source.Process);
     var size = await heap.Task.WaitAsync(TimeSpan.FromSeconds(60));
